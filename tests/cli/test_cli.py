@@ -1,0 +1,107 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tfrank.cli.main import main
+
+
+def test_models_lists_registered_names(capsys):
+    assert main(["models"]) == 0
+    names = capsys.readouterr().out.split()
+    assert {"fm", "wide_and_deep", "deepfm", "logistic_regression"} <= set(names)
+
+
+def test_console_script_is_installed():
+    out = subprocess.run(
+        [sys.executable, "-m", "tfrank", "models"], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0 and "deepfm" in out.stdout.split()
+
+
+def test_train_evaluate_export(tmp_path, capsys):
+    config = tmp_path / "deepfm.yaml"
+    config.write_text("hidden_units: [16, 8]\n")
+    out = str(tmp_path / "run")
+    code = main(
+        [
+            "train",
+            "--model",
+            "deepfm",
+            "--data",
+            "synthetic:3000",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "256",
+            "--output",
+            out,
+            "--config",
+            str(config),
+        ]
+    )
+    assert code == 0
+    assert sorted(os.listdir(out)) == [
+        "example_features.json",
+        "feature_spec.json",
+        "metrics.json",
+        "model.keras",
+        "serving",
+    ]
+    with open(os.path.join(out, "metrics.json")) as f:
+        metrics = json.load(f)
+    assert metrics["rows"] == {"train": 2700, "validation": 300}
+    assert metrics["epochs"] == 2 and metrics["examples_per_second"] > 0
+    assert 0 <= metrics["validation"]["auc"] <= 1 and "gauc" in metrics["validation"]
+    assert len(metrics["history"]["loss"]) == 2
+    assert os.path.isfile(os.path.join(out, "serving", "1", "saved_model.pb"))
+    capsys.readouterr()
+
+    assert main(["evaluate", "--model-dir", out, "--data", "synthetic:2000"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["rows"] == 2000 and 0 <= scores["auc"] <= 1
+
+    assert main(["export", "--model-dir", out]) == 0
+    assert capsys.readouterr().out.strip() == os.path.join(out, "serving", "2")
+    assert os.path.isfile(os.path.join(out, "serving", "2", "assets.extra", "example_request.json"))
+
+
+def test_train_on_criteo_sample(tmp_path, criteo_dir, capsys):
+    out = str(tmp_path / "criteo")
+    code = main(
+        [
+            "train",
+            "--model",
+            "fm",
+            "--data",
+            f"criteo:{os.path.join(criteo_dir, 'wideresdnn_train.tsv')}",
+            "--validation-data",
+            f"criteo:{os.path.join(criteo_dir, 'wideresdnn_test.tsv')}",
+            "--epochs",
+            "1",
+            "--output",
+            out,
+        ]
+    )
+    assert code == 0
+    with open(os.path.join(out, "metrics.json")) as f:
+        metrics = json.load(f)
+    assert metrics["rows"] == {"train": 7200, "validation": 391}
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--model", "nope"], "Unknown model 'nope'"),
+        (["train", "--model", "fm", "--data", "criteo"], "needs a path"),
+        (["train", "--model", "fm", "--data", "criteo:/no/such.tsv"], "No data file"),
+        (["train", "--model", "fm", "--data", "weird:x"], "Unknown data spec"),
+        (["evaluate", "--model-dir", "/no/dir", "--data", "synthetic"], "No model.keras"),
+    ],
+)
+def test_errors_are_one_clear_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,0 +1,83 @@
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfrank.export import example_request, export_for_serving, serving_export
+from tfrank.models import LogisticRegression
+
+
+@pytest.fixture(scope="module")
+def model_and_example(tiny_spec, tiny_frame):
+    model = LogisticRegression(tiny_spec)
+    example = {k: v[:8] for k, v in tiny_spec.frame_to_arrays(tiny_frame).items()}
+    return model, example
+
+
+def test_versions_increase_and_never_overwrite(model_and_example, tmp_path):
+    model, example = model_and_example
+    base = str(tmp_path / "serving")
+    assert export_for_serving(model, base, example) == os.path.join(base, "1")
+    os.makedirs(os.path.join(base, "7"))
+    (tmp_path / "serving" / "7" / "keep.txt").write_text("mine")
+    assert export_for_serving(model, base, example) == os.path.join(base, "8")
+    assert (tmp_path / "serving" / "7" / "keep.txt").read_text() == "mine"
+    assert sorted(os.listdir(base)) == ["1", "7", "8"]
+
+
+def test_failed_export_leaves_no_version_and_no_temporary(model_and_example, tmp_path, monkeypatch):
+    model, example = model_and_example
+    base = str(tmp_path / "serving")
+    export_for_serving(model, base, example)
+
+    def broken(model, path):
+        os.makedirs(os.path.join(path, "variables"))
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(serving_export, "_write_saved_model", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        export_for_serving(model, base, example)
+    assert os.listdir(base) == ["1"]
+
+
+def test_leftovers_of_killed_exports_are_removed(model_and_example, tmp_path):
+    model, example = model_and_example
+    base = tmp_path / "serving"
+    dead = base / ".tmp-export-999999999-deadbeef"
+    dead.mkdir(parents=True)
+    (dead / "saved_model.pb").write_text("half")
+    export_for_serving(model, str(base), example)
+    assert sorted(os.listdir(base)) == ["1"]
+
+
+def test_warmup_records_decode_as_tf_serving_prediction_logs(model_and_example, tmp_path):
+    prediction_log_pb2 = pytest.importorskip("tensorflow_serving.apis.prediction_log_pb2")
+    model, example = model_and_example
+    version = export_for_serving(model, str(tmp_path / "serving"), example)
+    path = os.path.join(version, "assets.extra", "tf_serving_warmup_requests")
+    records = list(tf.data.TFRecordDataset(path).as_numpy_iterator())
+    assert len(records) == 2
+    signature = tf.saved_model.load(version).signatures["serving_default"]
+    for record, batch in zip(records, (1, 8)):
+        log = prediction_log_pb2.PredictionLog.FromString(record)
+        request = log.predict_log.request
+        assert request.model_spec.signature_name == "serving_default"
+        inputs = {k: tf.make_ndarray(v) for k, v in request.inputs.items()}
+        assert set(inputs) == set(example) and all(len(v) == batch for v in inputs.values())
+        np.testing.assert_array_equal(inputs["site"], example["site"][:batch].astype(bytes))
+        outputs = signature(**{k: tf.constant(v) for k, v in inputs.items()})
+        assert outputs["probability"].shape == (batch, 1)
+
+
+def test_example_request_is_a_rest_body_with_raw_values(model_and_example, tmp_path):
+    model, example = model_and_example
+    version = export_for_serving(model, str(tmp_path / "serving"), example)
+    with open(os.path.join(version, "assets.extra", "example_request.json")) as f:
+        body = json.load(f)
+    assert body == json.loads(json.dumps(example_request(example)))
+    assert body["inputs"]["site"] == list(example["site"])
+    assert body["inputs"]["hour"] == [int(v) for v in example["hour"]]
+    price = body["inputs"]["price"]
+    assert any(np.isnan(price)) and all(isinstance(v, float) for v in price)

@@ -1,0 +1,101 @@
+"""Every registered model: fits, reloads from .keras, serves from TensorFlow alone.
+
+A model joins this test by registering (`tfrank.registry.register_model`).
+"""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfrank.data import make_dataset
+from tfrank.export import export_for_serving
+from tfrank.registry import get_model_class, list_models
+from tfrank.testing.helpers import serve_in_tensorflow_only, small_model_config
+
+MODELS = list_models()
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_spec, tiny_frame, tmp_path_factory):
+    """Each model fitted a few steps, saved, reloaded and exported once."""
+    root = tmp_path_factory.mktemp("conformance")
+    dataset = make_dataset(tiny_frame, tiny_spec, batch_size=64, shuffle=True)
+    example = {k: v[:8] for k, v in tiny_spec.frame_to_arrays(tiny_frame).items()}
+    results = {}
+    for name in MODELS:
+        keras.utils.set_random_seed(1)
+        model = get_model_class(name)(tiny_spec, **small_model_config(name))
+        model.compile()
+        before = [v.numpy().copy() for v in model.trainable_variables]
+        history = model.fit(dataset, epochs=2, verbose=0, shuffle=False)
+        path = str(root / f"{name}.keras")
+        model.save(path)
+        version = export_for_serving(model, str(root / name), example)
+        results[name] = {
+            "model": model,
+            "before": before,
+            "history": history.history,
+            "reloaded": keras.models.load_model(path),
+            "version": version,
+        }
+    pairs = [
+        (r["version"], os.path.join(r["version"], "assets.extra", "example_request.json"))
+        for r in results.values()
+    ]
+    served = serve_in_tensorflow_only(pairs)
+    return results, served, example
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fit_steps_train_the_model(trained, name):
+    result = trained[0][name]
+    losses = result["history"]["loss"]
+    assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+    after = [v.numpy() for v in result["model"].trainable_variables]
+    assert all(not np.array_equal(a, b) for a, b in zip(after, result["before"]))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_keras_file_round_trip(trained, tiny_frame, tiny_spec, name):
+    result = trained[0][name]
+    features = make_dataset(tiny_frame, tiny_spec, label=None, batch_size=100)
+    expected = result["model"].predict(features, verbose=0)
+    np.testing.assert_array_equal(result["reloaded"].predict(features, verbose=0), expected)
+    assert type(result["reloaded"]) is type(result["model"])
+    assert type(result["reloaded"].optimizer) is type(result["model"].optimizer)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_saved_model_serves_raw_features_without_tfrank(trained, name):
+    results, served, example = trained
+    result = results[name]
+    assert served["__blocked_modules_loaded__"] == []
+    inputs = {k: tf.constant(v) for k, v in example.items()}
+    expected = result["model"](inputs, training=False).numpy()
+    got = np.asarray(served[result["version"]]["probability"])
+    assert got.shape == (8, 1)
+    np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_serving_signature_and_assets(trained, tiny_spec, name):
+    version = trained[0][name]["version"]
+    signature = tf.saved_model.load(version).signatures["serving_default"]
+    specs = signature.structured_input_signature[1]
+    assert set(specs) == set(tiny_spec.input_names)
+    dtypes = {"string": tf.string, "int64": tf.int64, "float32": tf.float32}
+    for feature in tiny_spec.raw_features:
+        assert specs[feature.name].dtype == dtypes[feature.dtype]
+        assert specs[feature.name].shape.as_list() == [None]
+    assert list(signature.structured_outputs) == ["probability"]
+    with open(os.path.join(version, "assets.extra", "example_request.json")) as f:
+        request = json.load(f)
+    assert request["signature_name"] == "serving_default"
+    assert {k: len(v) for k, v in request["inputs"].items()} == {
+        n: 8 for n in tiny_spec.input_names
+    }
+    assert os.path.getsize(os.path.join(version, "assets.extra", "tf_serving_warmup_requests")) > 0

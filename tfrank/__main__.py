@@ -1,0 +1,5 @@
+import sys
+
+from tfrank.cli.main import main
+
+sys.exit(main())

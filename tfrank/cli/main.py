@@ -1,0 +1,101 @@
+"""The `tfrank` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tfrank", description="Train, evaluate and export deep ranking models."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("models", help="list registered model names")
+
+    train = commands.add_parser("train", help="train a model and export it for TF Serving")
+    train.add_argument("--model", required=True, help="registered model name (tfrank models)")
+    train.add_argument(
+        "--data",
+        default="synthetic",
+        help="synthetic[:ROWS] (default), criteo:PATH, avazu:PATH, csv:PATH, parquet:PATH",
+    )
+    train.add_argument(
+        "--validation-data", help="data spec to validate on (default: 10%% of --data)"
+    )
+    train.add_argument("--epochs", type=int, default=3)
+    train.add_argument("--batch-size", type=int, default=1024)
+    train.add_argument("--output", help="output dir (default saved_models/MODEL)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--features", help="feature spec file (JSON or YAML)")
+    train.add_argument(
+        "--config", help="model constructor arguments, a JSON or YAML file (data only)"
+    )
+
+    evaluate = commands.add_parser("evaluate", help="score a trained model on data")
+    evaluate.add_argument("--model-dir", required=True)
+    evaluate.add_argument("--data", required=True)
+    evaluate.add_argument("--seed", type=int, help="synthetic data seed (default: training's)")
+
+    export = commands.add_parser("export", help="export model.keras as a new serving version")
+    export.add_argument("--model-dir", required=True)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from tfrank.cli import training
+    from tfrank.registry import list_models
+
+    try:
+        if args.command == "models":
+            print("\n".join(list_models()))
+        elif args.command == "train":
+            metrics = training.train(
+                args.model,
+                data=args.data,
+                validation_data=args.validation_data,
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                output=args.output,
+                seed=args.seed,
+                features=args.features,
+                config=_load_config(args.config),
+            )
+            print(json.dumps({k: metrics[k] for k in _SUMMARY}, indent=1))
+        elif args.command == "evaluate":
+            print(json.dumps(training.evaluate(args.model_dir, args.data, args.seed), indent=1))
+        elif args.command == "export":
+            print(training.export(args.model_dir))
+    except (ValueError, FileNotFoundError) as error:
+        print(f"tfrank {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+_SUMMARY = ("model", "rows", "epochs", "examples_per_second", "validation", "export")
+
+
+def _load_config(path):
+    if not path:
+        return None
+    from tfrank.features.feature_spec import FeatureSpec  # noqa: F401
+
+    with open(path) as f:
+        text = f.read()
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        config = yaml.safe_load(text)
+    else:
+        config = json.loads(text)
+    if not isinstance(config, dict):
+        raise SystemExit(f"tfrank: --config {path} must hold a mapping of arguments.")
+    return config
+
+
+if __name__ == "__main__":
+    sys.exit(main())

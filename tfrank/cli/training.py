@@ -1,0 +1,169 @@
+"""What `tfrank train / evaluate / export` do, callable from Python too."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+import keras
+import numpy as np
+
+from tfrank.data.data_source import load_data
+from tfrank.data.frames import train_validation_split
+from tfrank.data.pipeline import make_dataset
+from tfrank.export.serving_export import export_for_serving
+from tfrank.features.feature_spec import FeatureSpec
+from tfrank.metrics.classification import auc, gauc, logloss
+from tfrank.registry import get_model_class
+
+EXAMPLE_ROWS = 8
+
+
+def train(
+    model: str,
+    data: str = "synthetic",
+    validation_data: str | None = None,
+    epochs: int = 3,
+    batch_size: int = 1024,
+    output: str | None = None,
+    seed: int = 0,
+    features: str | None = None,
+    config: dict | None = None,
+    verbose: int | str = "auto",
+) -> dict:
+    """Trains a registered model and writes everything a deployment needs.
+
+    Writes `output/model.keras`, `output/serving/<version>/` (TF Serving),
+    `output/metrics.json` and `output/feature_spec.json`; returns the metrics.
+    """
+    model_cls = get_model_class(model)
+    output = output or os.path.join("saved_models", model)
+    source = load_data(data, synthetic=model_cls.synthetic_data, seed=seed)
+    spec = FeatureSpec.load(features) if features else source.feature_spec
+    if not spec.features:
+        raise ValueError(f"Data {data!r} has no default features: pass --features FILE.")
+    if validation_data:
+        train_frame = source.frame
+        valid_frame = load_data(
+            validation_data, synthetic=model_cls.synthetic_data, seed=seed, held_out=True
+        ).frame
+    else:
+        train_frame, valid_frame = train_validation_split(source.frame, 0.1, seed)
+    spec = spec.fit(train_frame)
+
+    keras.utils.set_random_seed(seed)
+    ranker = model_cls(spec, **(config or {}))
+    ranker.compile()
+    train_ds = make_dataset(train_frame, spec, source.label, batch_size, shuffle=True, seed=seed)
+    valid_ds = make_dataset(valid_frame, spec, source.label, batch_size)
+    timer = _TrainTimer()
+    history = ranker.fit(
+        train_ds,
+        validation_data=valid_ds,
+        epochs=epochs,
+        callbacks=[timer],
+        verbose=_verbosity(verbose),
+    )
+    metrics = {
+        "model": model,
+        "data": data,
+        "validation_data": validation_data or "10% split of data",
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "rows": {"train": len(train_frame), "validation": len(valid_frame)},
+        "train_seconds": round(timer.seconds, 3),
+        "examples_per_second": round(len(train_frame) * epochs / timer.seconds, 1),
+        "history": {k: [float(x) for x in v] for k, v in history.history.items()},
+        "validation": score(ranker, valid_frame, source.label, source.group, batch_size),
+    }
+    os.makedirs(output, exist_ok=True)
+    ranker.save(os.path.join(output, "model.keras"))
+    spec.save(os.path.join(output, "feature_spec.json"))
+    example = {k: v[:EXAMPLE_ROWS] for k, v in spec.frame_to_arrays(valid_frame).items()}
+    with open(os.path.join(output, "example_features.json"), "w") as f:
+        json.dump({k: v.tolist() for k, v in example.items()}, f)
+    metrics["export"] = export_for_serving(ranker, os.path.join(output, "serving"), example)
+    with open(os.path.join(output, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=1)
+    return metrics
+
+
+def score(ranker, frame, label="label", group=None, batch_size=4096) -> dict:
+    """AUC, logloss (and GAUC when a group column is given) of `ranker`."""
+    dataset = make_dataset(frame, ranker.feature_spec, label=None, batch_size=batch_size)
+    predictions = ranker.predict(dataset, verbose=0).reshape(-1)
+    labels = frame[label].to_numpy(np.float64)
+    result = {"auc": auc(labels, predictions), "logloss": logloss(labels, predictions)}
+    if group is not None and group in frame.columns:
+        result["gauc"] = gauc(labels, predictions, frame[group].to_numpy())
+    result["rows"] = len(frame)
+    return result
+
+
+def evaluate(model_dir: str, data: str, seed: int | None = None) -> dict:
+    """Scores a trained model directory on a data spec (held-out rows for
+    synthetic data)."""
+    ranker = load_model(model_dir)
+    if seed is None:
+        seed = _read_json(os.path.join(model_dir, "metrics.json")).get("seed", 0)
+    source = load_data(data, synthetic=ranker.synthetic_data, seed=seed, held_out=True)
+    return score(ranker, source.frame, source.label, source.group)
+
+
+def export(model_dir: str) -> str:
+    """Exports `model_dir/model.keras` as the next `serving/<version>/`."""
+    ranker = load_model(model_dir)
+    example = _read_json(os.path.join(model_dir, "example_features.json"))
+    spec = ranker.feature_spec
+    example = {
+        name: np.asarray(example[name], dtype=object if dtype == "string" else dtype)
+        for name, dtype in spec.input_dtypes.items()
+    }
+    return export_for_serving(ranker, os.path.join(model_dir, "serving"), example)
+
+
+def load_model(model_dir: str):
+    path = os.path.join(model_dir, "model.keras")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No model.keras in {model_dir!r}: train a model there first.")
+    import tfrank.models  # noqa: F401  (registers the classes the file names)
+
+    return keras.models.load_model(path)
+
+
+def _read_json(path):
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"Missing {path}.")
+    with open(path) as f:
+        return json.load(f)
+
+
+def _verbosity(verbose):
+    if verbose != "auto":
+        return verbose
+    return 1 if sys.stdout.isatty() else 2
+
+
+class _TrainTimer(keras.callbacks.Callback):
+    """Training time of all epochs, validation passes excluded."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds, self._start = 0.0, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_test_begin(self, logs=None):
+        self._stop()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._stop()
+
+    def _stop(self):
+        if self._start is not None:
+            self.seconds += time.perf_counter() - self._start
+            self._start = None

@@ -1,0 +1,76 @@
+"""Data specs of the CLI: `synthetic[:ROWS]`, `criteo:PATH`, `avazu:PATH`, ..."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from tfrank.data.avazu import avazu_feature_spec, load_avazu
+from tfrank.data.criteo import criteo_feature_spec, load_criteo
+from tfrank.data.frames import read_table
+from tfrank.data.synthetic_ctr import SyntheticCTR
+from tfrank.features.feature_spec import FeatureSpec
+
+DEFAULT_SYNTHETIC_ROWS = 200_000
+
+
+@dataclasses.dataclass
+class DataSource:
+    """A loaded table with what the CLI needs to train on it.
+
+    Attributes:
+        frame: the rows (label + raw feature columns).
+        feature_spec: unfitted default `FeatureSpec` for this data.
+        label: name of the label column.
+        group: column to compute GAUC over (a user id), or `None`.
+        name: the spec string it came from.
+    """
+
+    frame: pd.DataFrame
+    feature_spec: FeatureSpec
+    label: str = "label"
+    group: str | None = None
+    name: str = ""
+
+
+def load_data(
+    spec: str, synthetic: str = "ctr", seed: int = 0, nrows=None, held_out=False
+) -> DataSource:
+    """Loads a data spec string.
+
+    - `synthetic` or `synthetic:ROWS`: the generator the model asks for
+      (`synthetic`, e.g. `"ctr"` for `SyntheticCTR`), seeded by `seed`;
+      `held_out=True` draws fresh rows from the same generator (evaluation);
+    - `criteo:PATH`, `avazu:PATH`: the public CTR logs' formats;
+    - `csv:PATH`, `parquet:PATH`: any table with a `label` column (needs a
+      feature spec file).
+    """
+    kind, _, arg = spec.partition(":")
+    if kind == "synthetic":
+        rows = int(arg) if arg else DEFAULT_SYNTHETIC_ROWS
+        if synthetic not in SYNTHETIC_SOURCES:
+            raise ValueError(f"No synthetic data named {synthetic!r}.")
+        return SYNTHETIC_SOURCES[synthetic](rows, seed, spec, held_out)
+    if not arg:
+        raise ValueError(f"Data spec {spec!r} needs a path: '{kind}:PATH'.")
+    if kind == "criteo":
+        return DataSource(load_criteo(arg, nrows), criteo_feature_spec(), name=spec)
+    if kind == "avazu":
+        return DataSource(load_avazu(arg, nrows), avazu_feature_spec(), name=spec)
+    if kind in ("csv", "parquet", "table"):
+        return DataSource(read_table(arg, nrows), FeatureSpec([]), name=spec)
+    raise ValueError(
+        f"Unknown data spec {spec!r}: use synthetic[:ROWS], criteo:PATH, avazu:PATH, "
+        "csv:PATH or parquet:PATH."
+    )
+
+
+def _synthetic_ctr(rows, seed, name, held_out):
+    generator = SyntheticCTR(seed=seed)
+    frame = generator.sample(rows, seed=seed + 1000 if held_out else None)
+    return DataSource(frame, generator.feature_spec(), group="user_id", name=name)
+
+
+# Later model families register the generator their models train on by default.
+SYNTHETIC_SOURCES = {"ctr": _synthetic_ctr}

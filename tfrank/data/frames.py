@@ -1,0 +1,36 @@
+"""Tables in and out of pandas: files, splits."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+
+def check_file(path: str) -> None:
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No data file at {path!r}.")
+    if os.path.getsize(path) == 0:
+        raise ValueError(f"{path}: the file is empty.")
+
+
+def read_table(path: str, nrows: int | None = None) -> pd.DataFrame:
+    """Reads Parquet (`.parquet`), TSV (`.tsv`) or CSV (anything else)."""
+    check_file(path)
+    if path.endswith(".parquet"):
+        frame = pd.read_parquet(path)
+        return frame.head(nrows) if nrows else frame
+    sep = "\t" if path.endswith(".tsv") else ","
+    return pd.read_csv(path, sep=sep, nrows=nrows)
+
+
+def train_validation_split(frame: pd.DataFrame, validation_fraction=0.1, seed=0):
+    """Random row split; returns `(train, validation)` with fresh indexes."""
+    if not 0.0 < validation_fraction < 1.0:
+        raise ValueError(f"validation_fraction must be in (0, 1). Received: {validation_fraction}")
+    order = np.random.default_rng(seed).permutation(len(frame))
+    cut = int(round(len(frame) * (1 - validation_fraction)))
+    train = frame.iloc[order[:cut]].reset_index(drop=True)
+    validation = frame.iloc[order[cut:]].reset_index(drop=True)
+    return train, validation

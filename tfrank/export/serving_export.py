@@ -1,0 +1,121 @@
+"""Versioned, atomic SavedModel exports for TF Serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfrank.export.warmup import write_warmup_requests
+
+_TF_DTYPES = {"string": tf.string, "int64": tf.int64, "float32": tf.float32}
+_TMP_PREFIX = ".tmp-export-"
+
+
+def export_for_serving(model, export_dir: str, example_features: dict) -> str:
+    """Exports `model` as `export_dir/<version>/`, the next integer version.
+
+    The SavedModel's `serving_default` takes the model's named raw features
+    (`[None]` string / int64 / float32 tensors) and returns
+    `{"probability": [batch, 1]}` (plus what `model.serving_outputs` adds).
+    `assets.extra/` holds `tf_serving_warmup_requests` and
+    `example_request.json`, a TF Serving REST body built from
+    `example_features` (a dict of raw arrays, a few rows).
+
+    The export is written to a hidden temporary folder and renamed into
+    place, so TF Serving never sees a half-written version, and an existing
+    version is never overwritten. Leftovers of killed exports are removed.
+
+    Returns:
+        The path of the new version folder.
+    """
+    os.makedirs(export_dir, exist_ok=True)
+    _remove_dead_leftovers(export_dir)
+    tmp = os.path.join(export_dir, f"{_TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        _write_saved_model(model, tmp)
+        extra = os.path.join(tmp, "assets.extra")
+        os.makedirs(extra)
+        example = {k: np.asarray(example_features[k]) for k in model.feature_spec.input_names}
+        write_warmup_requests(os.path.join(extra, "tf_serving_warmup_requests"), example)
+        with open(os.path.join(extra, "example_request.json"), "w") as f:
+            json.dump(example_request(example), f, indent=1)
+        with open(os.path.join(extra, "feature_spec.json"), "w") as f:
+            json.dump(model.feature_spec.to_config(), f)
+        while True:
+            target = os.path.join(export_dir, str(next_version(export_dir)))
+            try:
+                os.rename(tmp, target)  # atomic; fails if another export took it
+                return target
+            except OSError:
+                if not os.path.exists(target):
+                    raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def next_version(export_dir: str) -> int:
+    versions = [int(n) for n in os.listdir(export_dir) if n.isdigit()]
+    return max(versions, default=0) + 1
+
+
+def serving_signature(model) -> dict:
+    return {
+        f.name: tf.TensorSpec([None], _TF_DTYPES[f.dtype], name=f.name)
+        for f in model.feature_spec.raw_features
+    }
+
+
+def _write_saved_model(model, path: str) -> None:
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+
+    @tf.function(input_signature=[serving_signature(model)])
+    def serve(features):
+        return model.serving_outputs(model(features, training=False))
+
+    archive.add_endpoint("serving_default", serve)
+    archive.write_out(path, verbose=False)
+
+
+def example_request(features: dict) -> dict:
+    """TF Serving REST body (columnar `inputs` form) for raw feature arrays.
+
+    Missing numeric values are written as `NaN`, which TF Serving's JSON
+    parser accepts and the model treats as missing.
+    """
+    inputs = {}
+    for name, values in features.items():
+        values = np.asarray(values)
+        if values.dtype == object or values.dtype.kind in "SU":
+            inputs[name] = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+        elif values.dtype.kind in "iu":
+            inputs[name] = [int(v) for v in values]
+        else:
+            inputs[name] = [float(v) for v in values]
+    return {"signature_name": "serving_default", "inputs": inputs}
+
+
+def _remove_dead_leftovers(export_dir: str) -> None:
+    for name in os.listdir(export_dir):
+        if not name.startswith(_TMP_PREFIX):
+            continue
+        pid = name[len(_TMP_PREFIX) :].split("-")[0]
+        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+            continue  # another process is exporting right now
+        shutil.rmtree(os.path.join(export_dir, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

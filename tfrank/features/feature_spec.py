@@ -1,0 +1,224 @@
+"""FeatureSpec: the one declaration of a model's raw inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from tfrank.features.categorical_feature import CategoricalFeature, coerce_categorical
+from tfrank.features.crossed_feature import CrossedFeature
+from tfrank.features.numeric_feature import NumericFeature, coerce_numeric
+
+# New kinds (sequence features, say) join here and in `raw_features`.
+FEATURE_KINDS = {
+    "categorical": CategoricalFeature,
+    "numeric": NumericFeature,
+    "crossed": CrossedFeature,
+}
+
+_NUMPY_DTYPES = {"string": object, "int64": np.int64, "float32": np.float32}
+
+
+class FeatureSpec:
+    """An ordered set of features: what the model takes and how it encodes it.
+
+    Declared once in Python or a JSON/YAML file, fitted on training data
+    (vocabularies, normalization statistics), then stored inside every model,
+    so that the exported model takes raw values and nothing else.
+
+    Args:
+        features: iterable of `CategoricalFeature`, `NumericFeature` and
+            `CrossedFeature`. Order is kept: it is the field order of models.
+
+    Example:
+
+    >>> spec = FeatureSpec([
+    ...     CategoricalFeature("site"), NumericFeature("price", log_transform=True),
+    ...     CrossedFeature("site_x_hour", ["site", "hour"], hash_buckets=1000),
+    ...     CategoricalFeature("hour", dtype="int64", embedding_dim=8),
+    ... ])
+    >>> spec = spec.fit(train_frame)      # pandas DataFrame with those columns
+    >>> spec.input_names
+    ['site', 'price', 'hour']
+    """
+
+    def __init__(self, features: Iterable):
+        self.features = list(features)
+        names = [f.name for f in self.features]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"Feature names must be unique; repeated: {duplicates}")
+        by_name = {f.name: f for f in self.features}
+        for f in self.crossed:
+            for part in f.features:
+                if not isinstance(by_name.get(part), CategoricalFeature):
+                    raise ValueError(
+                        f"Crossed feature '{f.name}' names '{part}', which is "
+                        "not a categorical feature of this spec."
+                    )
+        for f in self.categorical:
+            target = f.share_embedding_with
+            if target is None:
+                continue
+            source = by_name.get(target)
+            if not isinstance(source, CategoricalFeature) or source.share_embedding_with:
+                raise ValueError(
+                    f"Feature '{f.name}' shares the embedding of '{target}', "
+                    "which must be a categorical feature that owns its table."
+                )
+            if (source.dtype, source.embedding_dim) != (f.dtype, f.embedding_dim):
+                raise ValueError(
+                    f"Feature '{f.name}' shares '{target}''s embedding, so dtype "
+                    f"and embedding_dim must match: ({f.dtype}, {f.embedding_dim}) "
+                    f"vs ({source.dtype}, {source.embedding_dim})."
+                )
+
+    def __getitem__(self, name: str):
+        for f in self.features:
+            if f.name == name:
+                return f
+        raise KeyError(f"No feature named '{name}' in this spec.")
+
+    def __repr__(self):
+        return f"FeatureSpec({[f.name for f in self.features]})"
+
+    @property
+    def categorical(self) -> list[CategoricalFeature]:
+        return [f for f in self.features if f.kind == "categorical"]
+
+    @property
+    def numeric(self) -> list[NumericFeature]:
+        return [f for f in self.features if f.kind == "numeric"]
+
+    @property
+    def crossed(self) -> list[CrossedFeature]:
+        return [f for f in self.features if f.kind == "crossed"]
+
+    @property
+    def raw_features(self) -> list:
+        """Features that are model inputs (crosses are derived in-graph)."""
+        return [f for f in self.features if f.kind != "crossed"]
+
+    @property
+    def input_names(self) -> list[str]:
+        return [f.name for f in self.raw_features]
+
+    @property
+    def input_dtypes(self) -> dict[str, str]:
+        return {f.name: f.dtype for f in self.raw_features}
+
+    @property
+    def is_fitted(self) -> bool:
+        return all(f.is_fitted for f in self.features)
+
+    def fit(self, frame: pd.DataFrame) -> FeatureSpec:
+        """Returns a copy fitted on `frame` (training rows only, to avoid leaks)."""
+        self.check_columns(frame)
+        fitted = []
+        for f in self.features:
+            fitted.append(f if f.kind == "crossed" else f.fit(frame[f.name]))
+        return FeatureSpec(fitted)
+
+    def check_columns(self, frame: pd.DataFrame, where: str = "data") -> None:
+        missing = [n for n in self.input_names if n not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"The {where} has no column for feature(s) {missing}; "
+                f"columns present: {list(frame.columns)}"
+            )
+
+    def frame_to_arrays(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Raw columns -> NumPy arrays of each input's dtype (validated)."""
+        self.check_columns(frame)
+        arrays = {}
+        for f in self.raw_features:
+            if f.kind == "numeric":
+                arrays[f.name] = coerce_numeric(frame[f.name], f)
+            else:
+                arrays[f.name] = coerce_categorical(frame[f.name], f)
+        return arrays
+
+    def check_inputs(self, inputs: Mapping[str, Any]) -> None:
+        """Raises a ValueError naming the feature if `inputs` do not fit the spec.
+
+        Checks names and dtypes (anything with a `.dtype`: tensors, arrays).
+        """
+        if not isinstance(inputs, Mapping):
+            raise ValueError(
+                "Models take a dict of named raw features "
+                f"{self.input_names}; received {type(inputs).__name__}."
+            )
+        expected = self.input_dtypes
+        missing = [n for n in expected if n not in inputs]
+        if missing:
+            raise ValueError(
+                f"Missing feature(s) {missing}: expected "
+                + ", ".join(f"'{n}' ({expected[n]})" for n in missing)
+                + f". Received features: {sorted(inputs)}"
+            )
+        unexpected = [n for n in inputs if n not in expected]
+        if unexpected:
+            raise ValueError(
+                f"Unexpected feature(s) {sorted(unexpected)}: this model takes {list(expected)}."
+            )
+        for name, dtype in expected.items():
+            got = _dtype_name(inputs[name])
+            if got is not None and not _dtype_compatible(got, dtype):
+                raise ValueError(f"Feature '{name}' must be {dtype}; received {got}.")
+
+    def to_config(self) -> dict[str, Any]:
+        return {"features": [f.to_config() for f in self.features]}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> FeatureSpec:
+        features = []
+        for item in config["features"]:
+            kind = item.get("kind")
+            if kind not in FEATURE_KINDS:
+                raise ValueError(
+                    f"Feature '{item.get('name')}': unknown kind {kind!r}; "
+                    f"expected one of {sorted(FEATURE_KINDS)}."
+                )
+            features.append(FEATURE_KINDS[kind].from_config(item))
+        return cls(features)
+
+    def save(self, path: str) -> None:
+        with open(path, "w") as f:
+            json.dump(self.to_config(), f, indent=1)
+
+    @classmethod
+    def load(cls, path: str) -> FeatureSpec:
+        """Reads a spec from JSON or YAML (parsed as data, never executed)."""
+        with open(path) as f:
+            text = f.read()
+        if os.path.splitext(path)[1].lower() in (".yaml", ".yml"):
+            import yaml
+
+            config = yaml.safe_load(text)
+        else:
+            config = json.loads(text)
+        if isinstance(config, list):
+            config = {"features": config}
+        return cls.from_config(config)
+
+
+def _dtype_name(value) -> str | None:
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return None
+    name = getattr(dtype, "name", str(dtype))
+    if name == "object" or name.startswith("<U") or name.startswith("str"):
+        return "string"
+    return name
+
+
+def _dtype_compatible(got: str, expected: str) -> bool:
+    if expected == "string":
+        return got == "string"
+    if expected == "int64":
+        return got in ("int64", "int32", "int16", "int8", "uint8", "uint16", "uint32")
+    return got.startswith("float") or got.startswith("bfloat") or got.startswith("int")

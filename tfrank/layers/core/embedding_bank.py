@@ -1,0 +1,146 @@
+"""EmbeddingBank: every categorical feature's embedding in fused tables."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+from tfrank.registry import register_layer
+
+
+@register_layer
+class EmbeddingBank(keras.layers.Layer):
+    """Embeddings of many categorical features, one gather per table.
+
+    Features with the same embedding width live in one fused table of
+    `sum(vocabulary sizes)` rows; feature `f` owns rows
+    `[offset_f, offset_f + size_f)`. A batch of all features' ids is shifted
+    by the offsets and gathered once, instead of one lookup per feature.
+    A feature that shares another's table reads the owner's rows.
+
+    Args:
+        features: list of dicts with keys `name`, `vocabulary_size`,
+            `embedding_dim` and optionally `share_with` (owner's name).
+        output_mode: str. `"stacked"` returns `[batch, n_features, dim]` in
+            the order of `features` (all widths must be equal); `"dict"`
+            returns `{name: [batch, dim]}`. Defaults to `"stacked"`.
+        embeddings_initializer: initializer of the tables. Defaults to
+            `RandomNormal(stddev=0.01)`.
+        embeddings_regularizer: optional regularizer of the tables.
+
+    Call arguments:
+        ids: dict of int ids, each `[batch]` (more trailing dims allowed in
+            `"dict"` mode), valid in `[0, vocabulary_size)`.
+
+    Example:
+
+    >>> bank = EmbeddingBank([
+    ...     {"name": "site", "vocabulary_size": 100, "embedding_dim": 8},
+    ...     {"name": "app", "vocabulary_size": 50, "embedding_dim": 8},
+    ... ])
+    >>> bank({"site": ops.array([3, 7]), "app": ops.array([1, 0])}).shape
+    (2, 2, 8)
+    """
+
+    def __init__(
+        self,
+        features,
+        output_mode="stacked",
+        embeddings_initializer=None,
+        embeddings_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if output_mode not in ("stacked", "dict"):
+            raise ValueError(f"output_mode must be 'stacked' or 'dict'. Received: {output_mode!r}")
+        self.features = [dict(f) for f in features]
+        if not self.features:
+            raise ValueError("EmbeddingBank needs at least one feature.")
+        self.output_mode = output_mode
+        self.embeddings_initializer = keras.initializers.get(
+            embeddings_initializer or keras.initializers.RandomNormal(stddev=0.01)
+        )
+        self.embeddings_regularizer = keras.regularizers.get(embeddings_regularizer)
+        owners = {f["name"]: f for f in self.features if not f.get("share_with")}
+        widths = sorted({f["embedding_dim"] for f in self.features})
+        if output_mode == "stacked" and len(widths) > 1:
+            raise ValueError(
+                "output_mode='stacked' needs one embedding_dim for all features; "
+                f"received widths {widths}: "
+                + ", ".join(f"{f['name']}={f['embedding_dim']}" for f in self.features)
+            )
+        # Row offsets: owners get consecutive ranges per width; sharers reuse them.
+        self._offsets, self._table_rows = {}, {w: 0 for w in widths}
+        for f in self.features:
+            if f["name"] in owners:
+                self._offsets[f["name"]] = self._table_rows[f["embedding_dim"]]
+                self._table_rows[f["embedding_dim"]] += int(f["vocabulary_size"])
+        for f in self.features:
+            if f.get("share_with"):
+                if f["share_with"] not in owners:
+                    raise ValueError(
+                        f"Feature '{f['name']}' shares '{f['share_with']}', which "
+                        "is not a feature of this bank that owns a table."
+                    )
+                self._offsets[f["name"]] = self._offsets[f["share_with"]]
+        # Tuples, not int-keyed dicts: TF's tracking can't save the latter.
+        self._groups = tuple(
+            (w, tuple(f["name"] for f in self.features if f["embedding_dim"] == w)) for w in widths
+        )
+        self._table_rows = tuple(self._table_rows.items())
+
+    def build(self, input_shape=None):
+        self.tables = {}
+        for width, rows in self._table_rows:
+            self.tables[str(width)] = self.add_weight(
+                name=f"table_{width}",
+                shape=(rows, width),
+                initializer=self.embeddings_initializer,
+                regularizer=self.embeddings_regularizer,
+            )
+
+    def offsets(self, names):
+        return np.array([self._offsets[n] for n in names], dtype="int32")
+
+    def call(self, ids):
+        if self.output_mode == "stacked":
+            width, names = self._groups[0]
+            return self._gather_group(ids, width, names)
+        outputs = {}
+        for width, names in self._groups:
+            flat = [n for n in names if len(ids[n].shape) == 1]
+            if flat:
+                stacked = self._gather_group(ids, width, flat)
+                for i, name in enumerate(flat):
+                    outputs[name] = stacked[:, i, :]
+            for name in names:
+                if name not in outputs:  # sequences: their own gather, same table
+                    rows = ops.cast(ids[name], "int32") + self._offsets[name]
+                    outputs[name] = ops.take(self.tables[str(width)], rows, axis=0)
+        return outputs
+
+    def _gather_group(self, ids, width, names):
+        stacked = ops.stack([ops.cast(ids[n], "int32") for n in names], axis=1)
+        rows = stacked + ops.convert_to_tensor(self.offsets(names))
+        return ops.take(self.tables[str(width)], rows, axis=0)
+
+    def compute_output_spec(self, ids):
+        batch = next(iter(ids.values())).shape[0]
+        if self.output_mode == "stacked":
+            width = self.features[0]["embedding_dim"]
+            return keras.KerasTensor((batch, len(self.features), width))
+        return {
+            f["name"]: keras.KerasTensor(tuple(ids[f["name"]].shape) + (f["embedding_dim"],))
+            for f in self.features
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            features=self.features,
+            output_mode=self.output_mode,
+            embeddings_initializer=keras.initializers.serialize(self.embeddings_initializer),
+            embeddings_regularizer=keras.regularizers.serialize(self.embeddings_regularizer),
+        )
+        return config

@@ -1,0 +1,3 @@
+from tfrank.layers.interaction.fm_interaction import FMInteraction
+
+__all__ = ["FMInteraction"]

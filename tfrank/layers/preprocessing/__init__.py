@@ -1,0 +1,3 @@
+from tfrank.layers.preprocessing.feature_transform import FeatureTransform
+
+__all__ = ["FeatureTransform"]

@@ -1,0 +1,88 @@
+"""DeepFM: an FM and an MLP over one shared embedding layer."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from tfrank.layers.core.linear_term import LinearTerm
+from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.layers.interaction.fm_interaction import FMInteraction
+from tfrank.models.ranking_model import (
+    RankingModel,
+    as_feature_spec,
+    bank_features,
+    field_embeddings,
+    make_inputs,
+    probability,
+    transform_features,
+)
+from tfrank.registry import register_model
+
+
+@register_model("deepfm")
+class DeepFM(RankingModel):
+    """DeepFM: low- and high-order interactions from shared embeddings.
+
+        p = sigmoid(y_FM + y_DNN)
+        y_FM  = b + sum_f w_f + sum_{i<j} <v_i, v_j>
+        y_DNN = w^T MLP([v_1; v_2; ...; v_n]) + c
+
+    The FM and the MLP read the same field embeddings `v_i` (no
+    pre-training, unlike FNN), and are trained jointly.
+
+    Args:
+        feature_spec: fitted `FeatureSpec`; one `embedding_dim` for all fields.
+        hidden_units: list of int. MLP widths. Defaults to `(400, 400, 400)`.
+        dropout: float. Dropout after each MLP layer. Defaults to `0.0`.
+        batch_norm: bool. Batch norm in the MLP. Defaults to `False`.
+        embedding_l2: float. L2 penalty on the embeddings. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = DeepFM(spec, hidden_units=[256, 128])
+    >>> model.compile()
+    >>> model.fit(train_dataset, epochs=2)
+
+    References:
+        - [Guo et al., 2017](https://arxiv.org/abs/1703.04247)
+    """
+
+    def __init__(
+        self,
+        feature_spec,
+        hidden_units=(400, 400, 400),
+        dropout=0.0,
+        batch_norm=False,
+        embedding_l2=0.0,
+        **kwargs,
+    ):
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        transformed = transform_features(spec, inputs)
+        regularizer = keras.regularizers.L2(embedding_l2) if embedding_l2 else None
+        embeddings = field_embeddings(spec, transformed, regularizer)
+        linear = LinearTerm(
+            bank_features(spec, include_crossed=True),
+            num_numeric=len(spec.numeric),
+            name="linear",
+        )(transformed["ids"], transformed["numeric"])
+        fm = FMInteraction(name="fm_interaction")(embeddings)
+        flat = ops.reshape(embeddings, (-1, embeddings.shape[1] * embeddings.shape[2]))
+        hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(flat)
+        deep = keras.layers.Dense(1, name="deep_logit")(hidden)
+        logit = linear + fm + deep
+        super().__init__(inputs, probability(logit), spec, **kwargs)
+        self.hidden_units = [int(u) for u in hidden_units]
+        self.dropout = float(dropout)
+        self.batch_norm = bool(batch_norm)
+        self.embedding_l2 = float(embedding_l2)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "hidden_units": self.hidden_units,
+            "dropout": self.dropout,
+            "batch_norm": self.batch_norm,
+            "embedding_l2": self.embedding_l2,
+        }

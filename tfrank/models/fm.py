@@ -1,0 +1,61 @@
+"""FM: the factorization machine."""
+
+from __future__ import annotations
+
+import keras
+
+from tfrank.layers.core.linear_term import LinearTerm
+from tfrank.layers.interaction.fm_interaction import FMInteraction
+from tfrank.models.ranking_model import (
+    RankingModel,
+    as_feature_spec,
+    bank_features,
+    field_embeddings,
+    make_inputs,
+    probability,
+    transform_features,
+)
+from tfrank.registry import register_model
+
+
+@register_model("fm")
+class FM(RankingModel):
+    """Factorization machine: first order plus every pairwise factorized cross.
+
+        p = sigmoid(b + sum_f w_f + sum_{i<j} <v_i, v_j>)
+
+    with `v_i` the embedding of field `i` (for a numeric field `x_i v_i`);
+    the pairwise sum is computed in O(n k) by `FMInteraction`.
+
+    Args:
+        feature_spec: fitted `FeatureSpec`; all fields must share one
+            `embedding_dim`.
+        embedding_l2: float. L2 penalty on the embeddings. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = FM(spec)
+    >>> model.compile()
+    >>> model.fit(train_dataset, validation_data=valid_dataset, epochs=3)
+
+    References:
+        - [Rendle, 2010](https://www.csie.ntu.edu.tw/~b97053/paper/Rendle2010FM.pdf)
+    """
+
+    def __init__(self, feature_spec, embedding_l2=0.0, **kwargs):
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        transformed = transform_features(spec, inputs)
+        regularizer = keras.regularizers.L2(embedding_l2) if embedding_l2 else None
+        embeddings = field_embeddings(spec, transformed, regularizer)
+        linear = LinearTerm(
+            bank_features(spec, include_crossed=True),
+            num_numeric=len(spec.numeric),
+            name="linear",
+        )(transformed["ids"], transformed["numeric"])
+        logit = linear + FMInteraction(name="fm_interaction")(embeddings)
+        super().__init__(inputs, probability(logit), spec, **kwargs)
+        self.embedding_l2 = float(embedding_l2)
+
+    def get_config(self):
+        return {**super().get_config(), "embedding_l2": self.embedding_l2}

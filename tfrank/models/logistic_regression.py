@@ -1,0 +1,62 @@
+"""LogisticRegression: the first-order baseline every interaction model must beat."""
+
+from __future__ import annotations
+
+from tfrank.layers.core.linear_term import LinearTerm
+from tfrank.models.ranking_model import (
+    RankingModel,
+    as_feature_spec,
+    bank_features,
+    make_inputs,
+    probability,
+    transform_features,
+)
+from tfrank.registry import register_model
+
+
+@register_model("logistic_regression")
+class LogisticRegression(RankingModel):
+    """Logistic regression over every feature: no interactions at all.
+
+        p = sigmoid(b + sum_f w_f[id_f] + sum_j u_j x_j)
+
+    Crossed features of the spec are included, so this is also the wide
+    part of Wide & Deep on its own.
+
+    Args:
+        feature_spec: fitted `FeatureSpec` (or its config).
+        l2: float. L2 penalty on the weights. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = LogisticRegression(spec)
+    >>> model.compile()
+    >>> model.fit(train_dataset, epochs=2)
+    """
+
+    def __init__(self, feature_spec, l2=0.0, **kwargs):
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        transformed = transform_features(spec, inputs)
+        linear = LinearTerm(
+            bank_features(spec, include_crossed=True),
+            num_numeric=len(spec.numeric),
+            kernel_regularizer=_l2(l2),
+            name="linear",
+        )(transformed["ids"], transformed["numeric"])
+        super().__init__(inputs, probability(linear), spec, **kwargs)
+        self.l2 = float(l2)
+
+    def default_optimizer(self):
+        import keras
+
+        return keras.optimizers.Adam(learning_rate=1e-2)
+
+    def get_config(self):
+        return {**super().get_config(), "l2": self.l2}
+
+
+def _l2(strength):
+    import keras
+
+    return keras.regularizers.L2(strength) if strength else None

@@ -1,0 +1,148 @@
+"""RankingModel: the base every tfrank CTR model is built on."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from tfrank.features.feature_spec import FeatureSpec
+from tfrank.layers.core.embedding_bank import EmbeddingBank
+from tfrank.layers.core.numeric_embedding import NumericEmbedding
+from tfrank.layers.preprocessing.feature_transform import FeatureTransform
+
+
+class RankingModel(keras.Model):
+    """A functional Keras model from named raw features to a click probability.
+
+    Subclasses build their graph in `__init__` from the pieces below, then
+    hand inputs and outputs to this constructor. The result:
+
+    - takes a dict of raw features named and typed as in the `FeatureSpec`
+      (`[batch]` strings, int64 ids or float32 values), so the exported
+      signature is the same dict;
+    - checks every call: a missing, unexpected or wrongly typed feature is a
+      `ValueError` that names it;
+    - returns `[batch, 1]` probabilities (layer `"probability"`);
+    - compiles with sensible defaults: `model.compile()` alone is enough.
+
+    Args:
+        inputs: dict of `keras.Input`, from `make_inputs`.
+        outputs: the probability tensor.
+        feature_spec: the fitted `FeatureSpec`.
+    """
+
+    # Default data of `tfrank train` for this model (see tfrank.data.load_data).
+    synthetic_data = "ctr"
+
+    def __init__(self, inputs, outputs, feature_spec, **kwargs):
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        self.feature_spec = feature_spec
+
+    def call(self, inputs, training=None, mask=None):
+        self.feature_spec.check_inputs(inputs)
+        return super().call(inputs, training=training, mask=mask)
+
+    def fit(self, x=None, y=None, *args, shuffle=None, **kwargs):
+        # A tf.data pipeline shuffles itself (`make_dataset(shuffle=True)`);
+        # Keras' own shuffle flag only warns about it.
+        if shuffle is None:
+            shuffle = not hasattr(x, "element_spec")
+        return super().fit(x, y, *args, shuffle=shuffle, **kwargs)
+
+    def serving_outputs(self, outputs) -> dict:
+        """Named outputs of the exported `serving_default` signature."""
+        return {"probability": outputs}
+
+    def default_optimizer(self) -> keras.optimizers.Optimizer:
+        return keras.optimizers.Adam(learning_rate=1e-3)
+
+    def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
+        """`keras.Model.compile` with defaults for CTR: the model's preferred
+        optimizer, binary cross-entropy and AUC."""
+        super().compile(
+            optimizer=optimizer if optimizer is not None else self.default_optimizer(),
+            loss=loss if loss is not None else "binary_crossentropy",
+            metrics=metrics if metrics is not None else [keras.metrics.AUC(name="auc")],
+            **kwargs,
+        )
+
+    def compile_from_config(self, config):
+        # Our compile() has defaults, so a saved compile config replays as is.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "feature_spec": self.feature_spec.to_config(),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def as_feature_spec(feature_spec) -> FeatureSpec:
+    if isinstance(feature_spec, FeatureSpec):
+        return feature_spec
+    return FeatureSpec.from_config(feature_spec)
+
+
+def make_inputs(spec: FeatureSpec) -> dict:
+    """One named, typed `[batch]` input per raw feature."""
+    return {f.name: keras.Input(shape=(), dtype=f.dtype, name=f.name) for f in spec.raw_features}
+
+
+def transform_features(spec: FeatureSpec, inputs: dict) -> dict:
+    return FeatureTransform(spec, name="features")(inputs)
+
+
+def bank_features(spec: FeatureSpec, include_crossed: bool = False) -> list[dict]:
+    """EmbeddingBank / LinearTerm feature descriptions for a spec."""
+    features = [
+        {
+            "name": f.name,
+            "vocabulary_size": 0 if f.share_embedding_with else f.vocabulary_size,
+            "embedding_dim": f.embedding_dim,
+            "share_with": f.share_embedding_with,
+        }
+        for f in spec.categorical
+    ]
+    if include_crossed:
+        features += [
+            {"name": f.name, "vocabulary_size": f.vocabulary_size, "embedding_dim": 1}
+            for f in spec.crossed
+        ]
+    return features
+
+
+def field_embeddings(spec: FeatureSpec, transformed: dict, regularizer=None):
+    """`[batch, n_fields, k]`: categorical embeddings then numeric `x_j v_j`.
+
+    Models that interact every pair of fields (FM, DeepFM) need one width
+    `k`; a spec with several widths is an error that lists them.
+    """
+    widths = {f.name: f.embedding_dim for f in spec.categorical + spec.numeric}
+    if len(set(widths.values())) > 1:
+        raise ValueError(
+            "This model interacts all fields, so every categorical and numeric "
+            f"feature needs the same embedding_dim; received {widths}."
+        )
+    parts = []
+    if spec.categorical:
+        bank = EmbeddingBank(
+            bank_features(spec), embeddings_regularizer=regularizer, name="embeddings"
+        )
+        parts.append(bank({f.name: transformed["ids"][f.name] for f in spec.categorical}))
+    if spec.numeric:
+        width = spec.numeric[0].embedding_dim
+        parts.append(NumericEmbedding(width, name="numeric_embeddings")(transformed["numeric"]))
+    if not parts:
+        raise ValueError("The feature spec has no categorical or numeric features.")
+    return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=1)
+
+
+def probability(logit):
+    return keras.layers.Activation("sigmoid", name="probability")(logit)

@@ -1,0 +1,3 @@
+from tfrank.optimizers.composite_optimizer import CompositeOptimizer
+
+__all__ = ["CompositeOptimizer"]

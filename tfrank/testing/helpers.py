@@ -1,0 +1,88 @@
+"""Helpers shared by tfrank's tests (and by users testing their own models)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+SERVE_SCRIPT = os.path.join(os.path.dirname(__file__), "serve_requests.py")
+
+
+def shared_data_path(*parts) -> str:
+    """Path under the public-data folder beside the checkout (may not exist).
+
+    `$TFRANK_SHARED_DATA` overrides; else `../shared/data` from the source
+    tree, then from the working directory.
+    """
+    candidates = [
+        os.environ.get("TFRANK_SHARED_DATA", ""),
+        os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"),
+        os.path.join(os.getcwd(), "..", "shared", "data"),
+    ]
+    base = next((c for c in candidates if c and os.path.isdir(c)), candidates[1])
+    return os.path.normpath(os.path.join(base, *parts))
+
+
+def tiny_ctr_frame(rows: int = 256, seed: int = 0) -> pd.DataFrame:
+    """Small mixed-type table: strings, int ids, counts with NaN, a label."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "site": rng.choice(["a", "b", "c", "d", "e"], rows),
+            "app": rng.choice(["x", "y", "z"], rows),
+            "hour": rng.integers(0, 24, rows).astype(np.int64),
+            "price": rng.lognormal(1.0, 1.0, rows).astype(np.float32),
+            "age": rng.normal(40, 10, rows).astype(np.float32),
+        }
+    )
+    frame.loc[::9, "price"] = np.nan
+    logit = (frame["site"] == "a") * 1.5 - (frame["app"] == "z") + 0.05 * (frame["hour"] - 12)
+    frame["label"] = (rng.random(rows) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    return frame
+
+
+def tiny_feature_spec(embedding_dim: int = 4):
+    from tfrank.features import CategoricalFeature, CrossedFeature, FeatureSpec, NumericFeature
+
+    return FeatureSpec(
+        [
+            CategoricalFeature("site", embedding_dim=embedding_dim),
+            CategoricalFeature("app", embedding_dim=embedding_dim, hash_buckets=7),
+            CategoricalFeature("hour", dtype="int64", embedding_dim=embedding_dim),
+            NumericFeature("price", log_transform=True, embedding_dim=embedding_dim),
+            NumericFeature("age", embedding_dim=embedding_dim),
+            CrossedFeature("site_x_hour", ["site", "hour"], hash_buckets=50),
+        ]
+    )
+
+
+def small_model_config(model_name: str) -> dict:
+    """Constructor arguments that keep a registered model small for tests."""
+    import inspect
+
+    from tfrank.registry import get_model_class
+
+    params = inspect.signature(get_model_class(model_name).__init__).parameters
+    return {"hidden_units": [8, 4]} if "hidden_units" in params else {}
+
+
+def serve_in_tensorflow_only(pairs, timeout=600) -> dict:
+    """Scores `(saved_model_dir, request_json)` pairs in a fresh process where
+    importing keras or tfrank fails; returns `{dir: {output: list}}`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.json")
+        args = [sys.executable, SERVE_SCRIPT, out]
+        for model_dir, request in pairs:
+            args += [model_dir, request]
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
+        if result.returncode != 0:
+            raise RuntimeError(f"TensorFlow-only scoring failed:\n{result.stderr[-3000:]}")
+        with open(out) as f:
+            return json.load(f)
