@@ -54,8 +54,9 @@ def test_train_evaluate_export(tmp_path, capsys):
         metrics = json.load(f)
     assert metrics["rows"] == {"train": 2700, "validation": 300}
     assert metrics["epochs"] == 2 and metrics["examples_per_second"] > 0
+    assert 1 <= metrics["best_epoch"] <= metrics["epochs_run"] <= 2
     assert 0 <= metrics["validation"]["auc"] <= 1 and "gauc" in metrics["validation"]
-    assert len(metrics["history"]["loss"]) == 2
+    assert len(metrics["history"]["loss"]) == metrics["epochs_run"]
     assert os.path.isfile(os.path.join(out, "serving", "1", "saved_model.pb"))
     capsys.readouterr()
 
@@ -68,17 +69,29 @@ def test_train_evaluate_export(tmp_path, capsys):
     assert os.path.isfile(os.path.join(out, "serving", "2", "assets.extra", "example_request.json"))
 
 
-def test_train_on_criteo_sample(tmp_path, criteo_dir, capsys):
-    out = str(tmp_path / "criteo")
+@pytest.mark.parametrize(
+    "kind, train_file, test_file, rows",
+    [
+        ("criteo", "wideresdnn_train.tsv", "wideresdnn_test.tsv", (7200, 391)),
+        ("avazu", "wideresdnn_train.csv", "wideresdnn_test.csv", (8087, 432)),
+    ],
+)
+def test_train_on_public_samples(kind, train_file, test_file, rows, tmp_path, capsys):
+    from tfrank.testing.helpers import shared_data_path
+
+    folder = shared_data_path(kind)
+    if not os.path.isdir(folder):
+        pytest.skip(f"shared {kind} sample not found")
+    out = str(tmp_path / kind)
     code = main(
         [
             "train",
             "--model",
             "fm",
             "--data",
-            f"criteo:{os.path.join(criteo_dir, 'wideresdnn_train.tsv')}",
+            f"{kind}:{os.path.join(folder, train_file)}",
             "--validation-data",
-            f"criteo:{os.path.join(criteo_dir, 'wideresdnn_test.tsv')}",
+            f"{kind}:{os.path.join(folder, test_file)}",
             "--epochs",
             "1",
             "--output",
@@ -88,7 +101,8 @@ def test_train_on_criteo_sample(tmp_path, criteo_dir, capsys):
     assert code == 0
     with open(os.path.join(out, "metrics.json")) as f:
         metrics = json.load(f)
-    assert metrics["rows"] == {"train": 7200, "validation": 391}
+    assert metrics["rows"] == {"train": rows[0], "validation": rows[1]}
+    assert 0 <= metrics["validation"]["auc"] <= 1
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,9 @@ def test_avazu_sample(avazu_dir):
     assert set(frame["hour_of_day"]) == {"0"} and set(frame["weekday"]) == {"1"}  # 2014-10-21
     spec = avazu_feature_spec().fit(frame)
     assert set(spec.input_names) == set(frame.columns) - {"label"}
+    headerless = load_avazu(os.path.join(avazu_dir, "wideresdnn_test.csv"))
+    assert headerless.shape == (432, 24) and list(headerless.columns) == list(frame.columns)
+    assert headerless["site_id"].iloc[0] == "1fbe01fe" and headerless["C20"].iloc[0] == "-1"
 
 
 def test_loader_errors_name_the_file(tmp_path, criteo_dir):
@@ -52,7 +55,7 @@ def test_loader_errors_name_the_file(tmp_path, criteo_dir):
     with pytest.raises(FileNotFoundError, match="nothing.tsv"):
         load_criteo(str(tmp_path / "nothing.tsv"))
     wrong = tmp_path / "wrong.csv"
-    wrong.write_text("a,b\n1,2\n")
+    wrong.write_text("id,b\n1,2\n")
     with pytest.raises(ValueError, match=r"wrong.csv: not Avazu data, columns \['click'"):
         load_avazu(str(wrong))
     long = tmp_path / "long.tsv"

@@ -35,3 +35,13 @@ def test_label_problems_are_reported(tiny_frame, tiny_spec):
         make_dataset(bad, tiny_spec)
     with pytest.raises(ValueError, match="empty table"):
         make_dataset(tiny_frame.head(0), tiny_spec)
+
+
+def test_parquet_and_csv_files_feed_the_same_batches(tiny_frame, tiny_spec, tmp_path):
+    parquet, csv = str(tmp_path / "t.parquet"), str(tmp_path / "t.csv")
+    tiny_frame.to_parquet(parquet)
+    tiny_frame.to_csv(csv, index=False)
+    expected = np.concatenate(_ages(make_dataset(tiny_frame, tiny_spec, batch_size=50)))
+    for path in (parquet, csv):
+        got = np.concatenate(_ages(make_dataset(path, tiny_spec, batch_size=50)))
+        np.testing.assert_allclose(got, expected, rtol=1e-6)

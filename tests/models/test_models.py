@@ -9,6 +9,7 @@ from tfrank.data import make_dataset
 from tfrank.features import CategoricalFeature, FeatureSpec, NumericFeature
 from tfrank.models import FM, DeepFM, LogisticRegression, WideAndDeep
 from tfrank.optimizers import CompositeOptimizer
+from tfrank.registry import get_model_class, list_models
 
 
 def _batch(spec, frame, rows=16):
@@ -103,3 +104,17 @@ def test_unseen_values_and_missing_numerics_score_normally(tiny_spec, tiny_frame
     inputs["price"] = tf.constant([np.nan, np.nan], dtype=tf.float32)
     scores = model(inputs).numpy()
     assert np.all(np.isfinite(scores)) and np.all((scores > 0) & (scores < 1))
+
+
+@pytest.mark.parametrize("kinds", [("categorical",), ("numeric",)])
+@pytest.mark.parametrize("name", list_models())
+def test_every_model_builds_from_one_kind_of_feature(name, kinds, tiny_frame):
+    from tfrank.testing.helpers import small_model_config, tiny_feature_spec
+
+    full = tiny_feature_spec()
+    spec = FeatureSpec([f for f in full.features if f.kind in kinds]).fit(tiny_frame)
+    model = get_model_class(name)(spec, **small_model_config(name))
+    model.compile()
+    model.fit(make_dataset(tiny_frame, spec, batch_size=128), epochs=1, verbose=0)
+    scores = model.predict(make_dataset(tiny_frame, spec, label=None), verbose=0)
+    assert scores.shape == (len(tiny_frame), 1) and np.all(np.isfinite(scores))

@@ -29,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=int, default=1024)
     train.add_argument("--output", help="output dir (default saved_models/MODEL)")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--patience",
+        type=int,
+        default=1,
+        help="stop after this many epochs without a better validation AUC and keep the "
+        "best epoch (default 1; 0 or less: train all epochs)",
+    )
     train.add_argument("--features", help="feature spec file (JSON or YAML)")
     train.add_argument(
         "--config", help="model constructor arguments, a JSON or YAML file (data only)"
@@ -64,6 +71,7 @@ def main(argv=None) -> int:
                 seed=args.seed,
                 features=args.features,
                 config=_load_config(args.config),
+                patience=args.patience if args.patience > 0 else None,
             )
             print(json.dumps({k: metrics[k] for k in _SUMMARY}, indent=1))
         elif args.command == "evaluate":
@@ -76,7 +84,15 @@ def main(argv=None) -> int:
     return 0
 
 
-_SUMMARY = ("model", "rows", "epochs", "examples_per_second", "validation", "export")
+_SUMMARY = (
+    "model",
+    "rows",
+    "epochs_run",
+    "best_epoch",
+    "examples_per_second",
+    "validation",
+    "export",
+)
 
 
 def _load_config(path):

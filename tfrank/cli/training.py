@@ -29,11 +29,16 @@ def train(
     batch_size: int = 1024,
     output: str | None = None,
     seed: int = 0,
-    features: str | None = None,
+    features: str | FeatureSpec | None = None,
     config: dict | None = None,
+    patience: int | None = 1,
     verbose: int | str = "auto",
 ) -> dict:
     """Trains a registered model and writes everything a deployment needs.
+
+    With `patience`, training stops once validation AUC has not improved for
+    that many epochs and the best epoch's weights are kept (CTR models often
+    overfit after one or two passes); `None` trains all `epochs`.
 
     Writes `output/model.keras`, `output/serving/<version>/` (TF Serving),
     `output/metrics.json` and `output/feature_spec.json`; returns the metrics.
@@ -41,7 +46,10 @@ def train(
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
     source = load_data(data, synthetic=model_cls.synthetic_data, seed=seed)
-    spec = FeatureSpec.load(features) if features else source.feature_spec
+    if isinstance(features, FeatureSpec):
+        spec = features
+    else:
+        spec = FeatureSpec.load(features) if features else source.feature_spec
     if not spec.features:
         raise ValueError(f"Data {data!r} has no default features: pass --features FILE.")
     if validation_data:
@@ -59,11 +67,17 @@ def train(
     train_ds = make_dataset(train_frame, spec, source.label, batch_size, shuffle=True, seed=seed)
     valid_ds = make_dataset(valid_frame, spec, source.label, batch_size)
     timer = _TrainTimer()
+    callbacks = [timer]
+    if patience is not None:
+        stopper = keras.callbacks.EarlyStopping(
+            monitor="val_auc", mode="max", patience=patience, restore_best_weights=True
+        )
+        callbacks.append(stopper)
     history = ranker.fit(
         train_ds,
         validation_data=valid_ds,
         epochs=epochs,
-        callbacks=[timer],
+        callbacks=callbacks,
         verbose=_verbosity(verbose),
     )
     metrics = {
@@ -72,10 +86,14 @@ def train(
         "validation_data": validation_data or "10% split of data",
         "seed": seed,
         "epochs": epochs,
+        "epochs_run": len(history.history["loss"]),
+        "best_epoch": _best_epoch(history.history, patience),
         "batch_size": batch_size,
         "rows": {"train": len(train_frame), "validation": len(valid_frame)},
         "train_seconds": round(timer.seconds, 3),
-        "examples_per_second": round(len(train_frame) * epochs / timer.seconds, 1),
+        "examples_per_second": round(
+            len(train_frame) * len(history.history["loss"]) / timer.seconds, 1
+        ),
         "history": {k: [float(x) for x in v] for k, v in history.history.items()},
         "validation": score(ranker, valid_frame, source.label, source.group, batch_size),
     }
@@ -132,6 +150,12 @@ def load_model(model_dir: str):
     import tfrank.models  # noqa: F401  (registers the classes the file names)
 
     return keras.models.load_model(path)
+
+
+def _best_epoch(history, patience):
+    if patience is None:
+        return len(history["loss"])
+    return int(np.argmax(history["val_auc"])) + 1
 
 
 def _read_json(path):

@@ -15,8 +15,15 @@ CATEGORICAL_COLUMNS = [
 ]  # fmt: skip
 
 
+# The Kaggle train.csv column order, for files written without the header.
+RAW_COLUMNS = ["id", "click", "hour"] + CATEGORICAL_COLUMNS[:-2]
+
+
 def load_avazu(path: str, nrows: int | None = None) -> pd.DataFrame:
     """Reads Avazu rows into `label` + string categorical columns.
+
+    Files with the Kaggle header and headerless files in the Kaggle column
+    order (`id,click,hour,C1,...,C21`) are both accepted.
 
     Example:
 
@@ -24,7 +31,16 @@ def load_avazu(path: str, nrows: int | None = None) -> pd.DataFrame:
     >>> frame[["label", "hour_of_day", "weekday"]].head(1)
     """
     check_file(path)
-    frame = pd.read_csv(path, nrows=nrows, dtype=str, keep_default_na=False)
+    with open(path) as f:
+        has_header = f.readline().startswith("id,")
+    frame = pd.read_csv(
+        path,
+        nrows=nrows,
+        dtype=str,
+        keep_default_na=False,
+        header=0 if has_header else None,
+        names=None if has_header else RAW_COLUMNS,
+    )
     required = ["click", "hour"] + CATEGORICAL_COLUMNS[:-2]
     missing = [c for c in required if c not in frame.columns]
     if missing:

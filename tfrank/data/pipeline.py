@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from tfrank.data.frames import read_table
 from tfrank.features.feature_spec import FeatureSpec
 
 
 def make_dataset(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | str,
     feature_spec: FeatureSpec,
     label: str | None = "label",
     batch_size: int = 1024,
@@ -19,6 +20,8 @@ def make_dataset(
     drop_remainder: bool = False,
 ) -> tf.data.Dataset:
     """Batches of `(features, label)` (or `features` alone when `label=None`).
+
+    `frame` is a pandas DataFrame or the path of a Parquet / CSV / TSV file.
 
     Columns are converted once to typed arrays (validated against the spec:
     a bad value is an error naming the feature and row); each batch is then a
@@ -30,6 +33,8 @@ def make_dataset(
     >>> train_ds = make_dataset(train_frame, spec, batch_size=4096, shuffle=True)
     >>> model.fit(train_ds, epochs=3)
     """
+    if isinstance(frame, str):
+        frame = read_table(frame)
     if len(frame) == 0:
         raise ValueError("Cannot make a dataset from an empty table.")
     arrays = feature_spec.frame_to_arrays(frame)

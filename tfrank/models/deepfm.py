@@ -5,14 +5,14 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.layers.core.linear_term import LinearTerm
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.fm_interaction import FMInteraction
 from tfrank.models.ranking_model import (
     RankingModel,
     as_feature_spec,
-    bank_features,
     field_embeddings,
+    l2_regularizer,
+    linear_logit,
     make_inputs,
     probability,
     transform_features,
@@ -60,13 +60,9 @@ class DeepFM(RankingModel):
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
-        regularizer = keras.regularizers.L2(embedding_l2) if embedding_l2 else None
+        regularizer = l2_regularizer(embedding_l2)
         embeddings = field_embeddings(spec, transformed, regularizer)
-        linear = LinearTerm(
-            bank_features(spec, include_crossed=True),
-            num_numeric=len(spec.numeric),
-            name="linear",
-        )(transformed["ids"], transformed["numeric"])
+        linear = linear_logit(spec, transformed)
         fm = FMInteraction(name="fm_interaction")(embeddings)
         flat = ops.reshape(embeddings, (-1, embeddings.shape[1] * embeddings.shape[2]))
         hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(flat)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import keras
 
-from tfrank.layers.core.linear_term import LinearTerm
 from tfrank.layers.interaction.fm_interaction import FMInteraction
 from tfrank.models.ranking_model import (
     RankingModel,
     as_feature_spec,
-    bank_features,
     field_embeddings,
+    l2_regularizer,
+    linear_logit,
     make_inputs,
     probability,
     transform_features,
@@ -46,16 +46,15 @@ class FM(RankingModel):
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
-        regularizer = keras.regularizers.L2(embedding_l2) if embedding_l2 else None
+        regularizer = l2_regularizer(embedding_l2)
         embeddings = field_embeddings(spec, transformed, regularizer)
-        linear = LinearTerm(
-            bank_features(spec, include_crossed=True),
-            num_numeric=len(spec.numeric),
-            name="linear",
-        )(transformed["ids"], transformed["numeric"])
+        linear = linear_logit(spec, transformed)
         logit = linear + FMInteraction(name="fm_interaction")(embeddings)
         super().__init__(inputs, probability(logit), spec, **kwargs)
         self.embedding_l2 = float(embedding_l2)
+
+    def default_optimizer(self):
+        return keras.optimizers.Adam(learning_rate=3e-3)
 
     def get_config(self):
         return {**super().get_config(), "embedding_l2": self.embedding_l2}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from tfrank.layers.core.linear_term import LinearTerm
+import keras
+
 from tfrank.models.ranking_model import (
     RankingModel,
     as_feature_spec,
-    bank_features,
+    l2_regularizer,
+    linear_logit,
     make_inputs,
     probability,
     transform_features,
@@ -38,25 +40,12 @@ class LogisticRegression(RankingModel):
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
-        linear = LinearTerm(
-            bank_features(spec, include_crossed=True),
-            num_numeric=len(spec.numeric),
-            kernel_regularizer=_l2(l2),
-            name="linear",
-        )(transformed["ids"], transformed["numeric"])
+        linear = linear_logit(spec, transformed, regularizer=l2_regularizer(l2))
         super().__init__(inputs, probability(linear), spec, **kwargs)
         self.l2 = float(l2)
 
     def default_optimizer(self):
-        import keras
-
-        return keras.optimizers.Adam(learning_rate=1e-2)
+        return keras.optimizers.Adam(learning_rate=3e-3)
 
     def get_config(self):
         return {**super().get_config(), "l2": self.l2}
-
-
-def _l2(strength):
-    import keras
-
-    return keras.regularizers.L2(strength) if strength else None

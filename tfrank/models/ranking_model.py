@@ -7,6 +7,7 @@ from keras import ops
 
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.layers.core.embedding_bank import EmbeddingBank
+from tfrank.layers.core.linear_term import LinearTerm
 from tfrank.layers.core.numeric_embedding import NumericEmbedding
 from tfrank.layers.preprocessing.feature_transform import FeatureTransform
 
@@ -142,6 +143,20 @@ def field_embeddings(spec: FeatureSpec, transformed: dict, regularizer=None):
     if not parts:
         raise ValueError("The feature spec has no categorical or numeric features.")
     return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=1)
+
+
+def linear_logit(spec: FeatureSpec, transformed: dict, name="linear", regularizer=None):
+    """`[batch, 1]` first-order term over categorical, crossed and numeric features."""
+    return LinearTerm(
+        bank_features(spec, include_crossed=True),
+        num_numeric=len(spec.numeric),
+        kernel_regularizer=regularizer,
+        name=name,
+    )(transformed["ids"], transformed.get("numeric"))
+
+
+def l2_regularizer(strength):
+    return keras.regularizers.L2(strength) if strength else None
 
 
 def probability(logit):

@@ -6,12 +6,12 @@ import keras
 from keras import ops
 
 from tfrank.layers.core.embedding_bank import EmbeddingBank
-from tfrank.layers.core.linear_term import LinearTerm
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.models.ranking_model import (
     RankingModel,
     as_feature_spec,
     bank_features,
+    linear_logit,
     make_inputs,
     probability,
     transform_features,
@@ -60,11 +60,7 @@ class WideAndDeep(RankingModel):
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
-        wide = LinearTerm(
-            bank_features(spec, include_crossed=True),
-            num_numeric=len(spec.numeric),
-            name="wide",
-        )(transformed["ids"], transformed["numeric"])
+        wide = linear_logit(spec, transformed, name="wide")
         deep_inputs = []
         if spec.categorical:
             embedded = EmbeddingBank(bank_features(spec), output_mode="dict", name="embeddings")(
@@ -87,12 +83,16 @@ class WideAndDeep(RankingModel):
 
     @staticmethod
     def make_optimizer(
-        wide_learning_rate=0.05,
+        wide_learning_rate=0.5,
         wide_l1=1e-4,
         wide_l2=0.0,
-        deep_learning_rate=0.05,
+        deep_learning_rate=0.1,
     ) -> CompositeOptimizer:
-        """FTRL with L1 for variables under `wide/`, AdaGrad for the rest."""
+        """FTRL with L1 for variables under `wide/`, AdaGrad for the rest.
+
+        The default rates were chosen on a small grid over the synthetic and
+        Criteo benchmarks: the fastest that stayed stable (logloss) on both.
+        """
         return CompositeOptimizer(
             {
                 "wide/": keras.optimizers.Ftrl(

@@ -31,7 +31,8 @@ class FeatureTransform(keras.layers.Layer):
 
     Returns:
         dict with `"ids"` (feature name -> int ids `[batch]`, categorical and
-        crossed) and `"numeric"` (`[batch, n_numeric]` float, or `None`).
+        crossed) and, when the spec has numeric features, `"numeric"`
+        (`[batch, n_numeric]` float).
 
     Example:
 
@@ -78,14 +79,14 @@ class FeatureTransform(keras.layers.Layer):
             for layer, part in zip(self._crosses[f.name], f.features[1:]):
                 crossed = layer((crossed, inputs[part]))
             ids[f.name] = ops.cast(ops.reshape(crossed, (-1,)), "int32")
-        numeric = None
-        if spec.numeric:
-            x = ops.stack([ops.cast(inputs[f.name], "float32") for f in spec.numeric], axis=-1)
-            logged = ops.sign(x) * ops.log1p(ops.abs(x))
-            x = ops.where(ops.convert_to_tensor(self._log_mask) > 0, logged, x)
-            means = ops.convert_to_tensor(self._means)
-            x = ops.where(ops.isnan(x), means, x)
-            numeric = (x - means) * ops.convert_to_tensor(self._scales)
+        if not spec.numeric:
+            return {"ids": ids}
+        x = ops.stack([ops.cast(inputs[f.name], "float32") for f in spec.numeric], axis=-1)
+        logged = ops.sign(x) * ops.log1p(ops.abs(x))
+        x = ops.where(ops.convert_to_tensor(self._log_mask) > 0, logged, x)
+        means = ops.convert_to_tensor(self._means)
+        x = ops.where(ops.isnan(x), means, x)
+        numeric = (x - means) * ops.convert_to_tensor(self._scales)
         return {"ids": ids, "numeric": numeric}
 
     def compute_output_spec(self, inputs):
@@ -94,9 +95,9 @@ class FeatureTransform(keras.layers.Layer):
             f.name: keras.KerasTensor((batch,), dtype="int32")
             for f in self.feature_spec.categorical + self.feature_spec.crossed
         }
-        numeric = None
-        if self.feature_spec.numeric:
-            numeric = keras.KerasTensor((batch, len(self.feature_spec.numeric)))
+        if not self.feature_spec.numeric:
+            return {"ids": ids}
+        numeric = keras.KerasTensor((batch, len(self.feature_spec.numeric)))
         return {"ids": ids, "numeric": numeric}
 
     def get_config(self):
