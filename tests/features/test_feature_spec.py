@@ -14,6 +14,11 @@ def test_vocabulary_by_frequency_with_min_count_and_cap():
     assert capped.vocabulary == ["c", "a"] and capped.vocabulary_size == 5
 
 
+def test_empty_vocabulary_is_a_clear_error():
+    with pytest.raises(ValueError, match="'x': no value occurs min_count=3 times"):
+        CategoricalFeature("x", min_count=3).fit(pd.Series(["a", "b", "a"]))
+
+
 def test_integer_vocabulary_and_float_columns_of_ids():
     f = CategoricalFeature("hour", dtype="int64").fit(pd.Series([3, 3, 7]))
     assert f.vocabulary == [3, 7]

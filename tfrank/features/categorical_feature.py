@@ -116,6 +116,11 @@ class CategoricalFeature:
         if self.max_vocabulary_size is not None:
             vocab = vocab[: self.max_vocabulary_size]
         vocab = [str(v) if self.dtype == "string" else int(v) for v in vocab]
+        if not vocab:
+            raise ValueError(
+                f"Feature '{self.name}': no value occurs min_count={self.min_count} times "
+                "in the training data; lower min_count or use hash_buckets."
+            )
         return dataclasses.replace(self, vocabulary=vocab)
 
     def to_config(self) -> dict[str, Any]:

@@ -113,7 +113,7 @@ def _make_lookup(feature):
         keras.layers.StringLookup if feature.dtype == "string" else keras.layers.IntegerLookup
     )
     return lookup_cls(
-        vocabulary=list(feature.vocabulary) or None,
+        vocabulary=list(feature.vocabulary),
         num_oov_indices=feature.num_oov_buckets,
         mask_token=None,
         name=f"{feature.name}_lookup",
