@@ -54,3 +54,18 @@ def test_numeric_embedding_scales_vectors():
     layer.embeddings.assign([[1.0, 2.0], [3.0, 4.0]])
     out = keras.ops.convert_to_numpy(layer(x))
     np.testing.assert_allclose(out, [[[2.0, 4.0], [-3.0, -4.0]]])
+
+
+def test_residual_unit_matches_numpy():
+    from tfrank.layers import ResidualUnit
+
+    layer = ResidualUnit(3)
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(4, 2)).astype("float32")
+    layer(x)
+    w0, b0 = rng.normal(size=(2, 3)), rng.normal(size=(3,))
+    w1, b1 = rng.normal(size=(3, 2)), rng.normal(size=(2,))
+    for name, value in dict(inner_kernel=w0, inner_bias=b0, outer_kernel=w1, outer_bias=b1).items():
+        getattr(layer, name).assign(value)
+    expected = np.maximum(x + np.maximum(x @ w0 + b0, 0) @ w1 + b1, 0)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(x)), expected, rtol=1e-5)

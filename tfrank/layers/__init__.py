@@ -1,14 +1,33 @@
-"""Layers models are composed from (all use `keras.ops`)."""
+"""Layers models are composed from (all use `keras.ops` after string lookup)."""
 
-from tfrank.layers.core import EmbeddingBank, LinearTerm, MLPBlock, NumericEmbedding
-from tfrank.layers.interaction import FMInteraction
+from tfrank.layers.core import (
+    EmbeddingBank,
+    LinearTerm,
+    MLPBlock,
+    NumericEmbedding,
+    ResidualUnit,
+)
+from tfrank.layers.interaction import (
+    AFMInteraction,
+    BiInteractionPooling,
+    CrossLayer,
+    DotInteraction,
+    FMInteraction,
+    ProductLayer,
+)
 from tfrank.layers.preprocessing import FeatureTransform
 
 __all__ = [
+    "AFMInteraction",
+    "BiInteractionPooling",
+    "CrossLayer",
+    "DotInteraction",
     "EmbeddingBank",
     "FMInteraction",
     "FeatureTransform",
     "LinearTerm",
     "MLPBlock",
     "NumericEmbedding",
+    "ProductLayer",
+    "ResidualUnit",
 ]
