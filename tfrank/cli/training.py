@@ -62,10 +62,10 @@ def train(
     spec = spec.fit(train_frame)
 
     keras.utils.set_random_seed(seed)
-    ranker = model_cls(spec, **(config or {}))
-    ranker.compile()
     train_ds = make_dataset(train_frame, spec, source.label, batch_size, shuffle=True, seed=seed)
     valid_ds = make_dataset(valid_frame, spec, source.label, batch_size)
+    ranker = model_cls.for_training(spec, config, train_ds, valid_ds)
+    ranker.compile()
     timer = _TrainTimer()
     callbacks = [timer]
     if patience is not None:

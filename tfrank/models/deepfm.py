@@ -48,6 +48,8 @@ class DeepFM(RankingModel):
         - [Guo et al., 2017](https://arxiv.org/abs/1703.04247)
     """
 
+    small_config = {"hidden_units": [8, 4]}
+
     def __init__(
         self,
         feature_spec,

@@ -34,6 +34,8 @@ class RankingModel(keras.Model):
 
     # Default data of `tfrank train` for this model (see tfrank.data.load_data).
     synthetic_data = "ctr"
+    # Constructor arguments that keep the model small (conformance tests).
+    small_config: dict = {}
 
     def __init__(self, inputs, outputs, feature_spec, **kwargs):
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
@@ -72,6 +74,34 @@ class RankingModel(keras.Model):
         self.compile(**keras.saving.deserialize_keras_object(config))
         if self.built:
             self.optimizer.build(self.trainable_variables)
+
+    @classmethod
+    def for_training(cls, feature_spec, config=None, train_data=None, validation_data=None):
+        """The model `tfrank train` fits: `cls(feature_spec, **config)`.
+
+        Models that start from another trained model (FNN from FM) override
+        this to load or train that model first.
+        """
+        return cls(feature_spec, **(config or {}))
+
+    def embed_fields(self, features):
+        """`[batch, n_fields, k]` field embeddings of raw `features`, for
+        models built with `field_embeddings` (fields: categorical, then
+        numeric, in spec order)."""
+        transformed = self.get_layer("features")(features)
+        spec = self.feature_spec
+        parts = []
+        if spec.categorical:
+            ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
+            parts.append(self.get_layer("embeddings")(ids))
+        if spec.numeric:
+            parts.append(self.get_layer("numeric_embeddings")(transformed["numeric"]))
+        return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=1)
+
+    @property
+    def field_names(self) -> list[str]:
+        """Field order of `embed_fields`."""
+        return [f.name for f in self.feature_spec.categorical + self.feature_spec.numeric]
 
     def get_config(self):
         return {
@@ -143,6 +173,25 @@ def field_embeddings(spec: FeatureSpec, transformed: dict, regularizer=None):
     if not parts:
         raise ValueError("The feature spec has no categorical or numeric features.")
     return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=1)
+
+
+def flat_embeddings(spec: FeatureSpec, transformed: dict):
+    """`[batch, sum(embedding_dim) + n_numeric]`: every categorical embedding
+    (widths may differ) and the normalized numerics, side by side (the
+    input `x_0` of DCN, Deep Crossing and Wide & Deep's deep part)."""
+    parts = []
+    if spec.categorical:
+        embedded = EmbeddingBank(bank_features(spec), output_mode="dict", name="embeddings")(
+            {f.name: transformed["ids"][f.name] for f in spec.categorical}
+        )
+        parts += [embedded[f.name] for f in spec.categorical]
+    if spec.numeric:
+        parts.append(transformed["numeric"])
+    return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
+
+
+def logit_layer(inputs, name="logit"):
+    return keras.layers.Dense(1, name=name)(inputs)
 
 
 def linear_logit(spec: FeatureSpec, transformed: dict, name="linear", regularizer=None):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import keras
-from keras import ops
 
-from tfrank.layers.core.embedding_bank import EmbeddingBank
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.models.ranking_model import (
     RankingModel,
     as_feature_spec,
-    bank_features,
+    flat_embeddings,
     linear_logit,
     make_inputs,
     probability,
@@ -49,6 +47,8 @@ class WideAndDeep(RankingModel):
         - [Cheng et al., 2016](https://arxiv.org/abs/1606.07792)
     """
 
+    small_config = {"hidden_units": [8, 4]}
+
     def __init__(
         self,
         feature_spec,
@@ -61,17 +61,7 @@ class WideAndDeep(RankingModel):
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
         wide = linear_logit(spec, transformed, name="wide")
-        deep_inputs = []
-        if spec.categorical:
-            embedded = EmbeddingBank(bank_features(spec), output_mode="dict", name="embeddings")(
-                {f.name: transformed["ids"][f.name] for f in spec.categorical}
-            )
-            deep_inputs += [embedded[f.name] for f in spec.categorical]
-        if spec.numeric:
-            deep_inputs.append(transformed["numeric"])
-        deep_input = (
-            deep_inputs[0] if len(deep_inputs) == 1 else ops.concatenate(deep_inputs, axis=-1)
-        )
+        deep_input = flat_embeddings(spec, transformed)
         hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(
             deep_input
         )

@@ -64,12 +64,9 @@ def tiny_feature_spec(embedding_dim: int = 4):
 
 def small_model_config(model_name: str) -> dict:
     """Constructor arguments that keep a registered model small for tests."""
-    import inspect
-
     from tfrank.registry import get_model_class
 
-    params = inspect.signature(get_model_class(model_name).__init__).parameters
-    return {"hidden_units": [8, 4]} if "hidden_units" in params else {}
+    return dict(get_model_class(model_name).small_config)
 
 
 def serve_in_tensorflow_only(pairs, timeout=600) -> dict:

@@ -1,0 +1,102 @@
+"""DCN-v2: matrix cross layers (full, low-rank or mixture), stacked or parallel."""
+
+from __future__ import annotations
+
+from keras import ops
+
+from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.layers.interaction.cross_layer import CrossLayer
+from tfrank.models.ranking_model import (
+    RankingModel,
+    as_feature_spec,
+    flat_embeddings,
+    logit_layer,
+    make_inputs,
+    probability,
+    transform_features,
+)
+from tfrank.registry import register_model
+
+_STRUCTURES = ("stacked", "parallel")
+
+
+@register_model("dcn_v2")
+class DCNv2(RankingModel):
+    """DCN-v2: cross layers with a weight matrix, and an MLP.
+
+        x_{l+1} = x_0 ⊙ (W_l x_l + b_l) + x_l
+        stacked:  p = sigmoid(w^T MLP(x_L) + b)
+        parallel: p = sigmoid(w^T [x_L; MLP(x_0)] + b)
+
+    `W_l` is full rank, low rank `U_l V_l^T` (`projection_dim`), or a
+    gated mixture of low-rank experts (`num_experts > 1`); see `CrossLayer`.
+
+    Args:
+        feature_spec: fitted `FeatureSpec` (embedding widths may differ).
+        structure: str. `"stacked"` or `"parallel"`. Defaults to `"stacked"`.
+        num_cross_layers: int. Defaults to `3`.
+        projection_dim: int or None. Low rank `r`. Defaults to `None`.
+        num_experts: int. Experts per cross layer. Defaults to `1`.
+        hidden_units: list of int. MLP widths. Defaults to `(400, 400, 400)`.
+        dropout: float. Defaults to `0.0`.
+        batch_norm: bool. Defaults to `False`.
+
+    Example:
+
+    >>> model = DCNv2(spec, structure="parallel", projection_dim=64, num_experts=4)
+    >>> model.compile()
+
+    References:
+        - [Wang et al., 2021](https://arxiv.org/abs/2008.13535)
+    """
+
+    small_config = {"num_cross_layers": 2, "projection_dim": 3, "num_experts": 2,
+                    "hidden_units": [8]}  # fmt: skip
+
+    def __init__(
+        self,
+        feature_spec,
+        structure="stacked",
+        num_cross_layers=3,
+        projection_dim=None,
+        num_experts=1,
+        hidden_units=(400, 400, 400),
+        dropout=0.0,
+        batch_norm=False,
+        **kwargs,
+    ):
+        if structure not in _STRUCTURES:
+            raise ValueError(f"structure must be one of {_STRUCTURES}. Received: {structure!r}")
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        x0 = flat_embeddings(spec, transform_features(spec, inputs))
+        x = x0
+        for i in range(num_cross_layers):
+            x = CrossLayer(
+                projection_dim=projection_dim, num_experts=num_experts, name=f"cross_{i}"
+            )(x0, x)
+        mlp = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")
+        if structure == "stacked":
+            top = mlp(x)
+        else:
+            top = ops.concatenate([x, mlp(x0)], axis=-1)
+        super().__init__(inputs, probability(logit_layer(top)), spec, **kwargs)
+        self.structure = structure
+        self.num_cross_layers = int(num_cross_layers)
+        self.projection_dim = projection_dim
+        self.num_experts = int(num_experts)
+        self.hidden_units = [int(u) for u in hidden_units]
+        self.dropout = float(dropout)
+        self.batch_norm = bool(batch_norm)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "structure": self.structure,
+            "num_cross_layers": self.num_cross_layers,
+            "projection_dim": self.projection_dim,
+            "num_experts": self.num_experts,
+            "hidden_units": self.hidden_units,
+            "dropout": self.dropout,
+            "batch_norm": self.batch_norm,
+        }

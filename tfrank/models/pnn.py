@@ -1,0 +1,85 @@
+"""PNN: a product layer between embeddings and the MLP."""
+
+from __future__ import annotations
+
+import keras
+
+from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.layers.interaction.product_layer import ProductLayer
+from tfrank.models.ranking_model import (
+    RankingModel,
+    as_feature_spec,
+    field_embeddings,
+    logit_layer,
+    make_inputs,
+    probability,
+    transform_features,
+)
+from tfrank.registry import register_model
+
+
+@register_model("pnn")
+class PNN(RankingModel):
+    """Product-based Neural Network (IPNN, OPNN, PNN*).
+
+        l_1 = relu(W_z z + W_p p + b_1)          (ProductLayer, D_1 units)
+        p = sigmoid(w^T MLP(l_1) + b)
+
+    with `z` the field embeddings and `p` their inner products (IPNN),
+    sum-pooled outer product (OPNN) or both (PNN*).
+
+    Args:
+        feature_spec: fitted `FeatureSpec`; one `embedding_dim` for all fields.
+        product: str. `"inner"`, `"outer"` or `"both"`. Defaults to `"inner"`.
+        product_units: int. `D_1`. Defaults to `400`.
+        hidden_units: list of int. MLP widths after the product layer.
+            Defaults to `(400, 400)`.
+        dropout: float. Defaults to `0.0`.
+        batch_norm: bool. Defaults to `False`.
+
+    Example:
+
+    >>> model = PNN(spec, product="outer")
+    >>> model.compile()
+
+    References:
+        - [Qu et al., 2016](https://arxiv.org/abs/1611.00144)
+    """
+
+    small_config = {"product": "both", "product_units": 8, "hidden_units": [4]}
+
+    def __init__(
+        self,
+        feature_spec,
+        product="inner",
+        product_units=400,
+        hidden_units=(400, 400),
+        dropout=0.0,
+        batch_norm=False,
+        **kwargs,
+    ):
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        embeddings = field_embeddings(spec, transform_features(spec, inputs))
+        products = ProductLayer(product_units, product=product, name="product")(embeddings)
+        hidden = keras.layers.Activation("relu", name="product_relu")(products)
+        if hidden_units:
+            hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(
+                hidden
+            )
+        super().__init__(inputs, probability(logit_layer(hidden)), spec, **kwargs)
+        self.product = product
+        self.product_units = int(product_units)
+        self.hidden_units = [int(u) for u in hidden_units]
+        self.dropout = float(dropout)
+        self.batch_norm = bool(batch_norm)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "product": self.product,
+            "product_units": self.product_units,
+            "hidden_units": self.hidden_units,
+            "dropout": self.dropout,
+            "batch_norm": self.batch_norm,
+        }
