@@ -22,3 +22,20 @@ def test_quickstart_runs(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "test AUC" in result.stdout and "max |served - keras|" in result.stdout
+
+
+def test_feature_interactions_tutorial_draws_the_heatmap(tmp_path):
+    if not os.path.isdir(shared_data_path("frappe")):
+        pytest.skip("shared Frappe files not found")
+    script = os.path.join(ROOT, "tutorials", "02_feature_interactions", "feature_interactions.py")
+    result = subprocess.run(
+        [sys.executable, script, "--output", str(tmp_path), "--epochs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "test AUC: DCN-v2" in result.stdout and "pairs AFM weighs most" in result.stdout
+    png = tmp_path / "afm_attention.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000

@@ -69,6 +69,17 @@ def test_train_evaluate_export(tmp_path, capsys):
     assert os.path.isfile(os.path.join(out, "serving", "2", "assets.extra", "example_request.json"))
 
 
+def test_train_fnn_trains_its_fm_first(tmp_path):
+    config = tmp_path / "fnn.json"
+    config.write_text('{"hidden_units": [8], "fm_epochs": 1}')
+    out = str(tmp_path / "fnn")
+    argv = ["train", "--model", "fnn", "--data", "synthetic:2000", "--epochs", "1"]
+    assert main(argv + ["--output", out, "--config", str(config), "--learning-rate", "0.01"]) == 0
+    with open(os.path.join(out, "metrics.json")) as f:
+        metrics = json.load(f)
+    assert metrics["model"] == "fnn" and metrics["learning_rate"] == pytest.approx(0.01)
+
+
 @pytest.mark.parametrize(
     "kind, train_file, test_file, rows",
     [

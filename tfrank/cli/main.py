@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop after this many epochs without a better validation AUC and keep the "
         "best epoch (default 1; 0 or less: train all epochs)",
     )
+    train.add_argument(
+        "--learning-rate", type=float, help="learning rate of the model's default optimizer"
+    )
     train.add_argument("--features", help="feature spec file (JSON or YAML)")
     train.add_argument(
         "--config", help="model constructor arguments, a JSON or YAML file (data only)"
@@ -72,6 +75,7 @@ def main(argv=None) -> int:
                 features=args.features,
                 config=_load_config(args.config),
                 patience=args.patience if args.patience > 0 else None,
+                learning_rate=args.learning_rate,
             )
             print(json.dumps({k: metrics[k] for k in _SUMMARY}, indent=1))
         elif args.command == "evaluate":

@@ -10,7 +10,7 @@ import time
 import keras
 import numpy as np
 
-from tfrank.data.data_source import load_data
+from tfrank.data.data_source import DataSource, load_data
 from tfrank.data.frames import train_validation_split
 from tfrank.data.pipeline import make_dataset
 from tfrank.export.serving_export import export_for_serving
@@ -23,8 +23,8 @@ EXAMPLE_ROWS = 8
 
 def train(
     model: str,
-    data: str = "synthetic",
-    validation_data: str | None = None,
+    data: str | DataSource = "synthetic",
+    validation_data: str | DataSource | None = None,
     epochs: int = 3,
     batch_size: int = 1024,
     output: str | None = None,
@@ -32,11 +32,14 @@ def train(
     features: str | FeatureSpec | None = None,
     config: dict | None = None,
     patience: int | None = 1,
+    learning_rate: float | None = None,
     verbose: int | str = "auto",
 ) -> dict:
     """Trains a registered model and writes everything a deployment needs.
 
-    With `patience`, training stops once validation AUC has not improved for
+    `learning_rate` replaces the rate of the model's default optimizer (for
+    Wide & Deep, the deep part's). With `patience`, training stops once validation
+    AUC has not improved for
     that many epochs and the best epoch's weights are kept (CTR models often
     overfit after one or two passes); `None` trains all `epochs`.
 
@@ -45,7 +48,7 @@ def train(
     """
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
-    source = load_data(data, synthetic=model_cls.synthetic_data, seed=seed)
+    source = _source(data, model_cls.synthetic_data, seed)
     if isinstance(features, FeatureSpec):
         spec = features
     else:
@@ -54,9 +57,7 @@ def train(
         raise ValueError(f"Data {data!r} has no default features: pass --features FILE.")
     if validation_data:
         train_frame = source.frame
-        valid_frame = load_data(
-            validation_data, synthetic=model_cls.synthetic_data, seed=seed, held_out=True
-        ).frame
+        valid_frame = _source(validation_data, model_cls.synthetic_data, seed, True).frame
     else:
         train_frame, valid_frame = train_validation_split(source.frame, 0.1, seed)
     spec = spec.fit(train_frame)
@@ -66,6 +67,8 @@ def train(
     valid_ds = make_dataset(valid_frame, spec, source.label, batch_size)
     ranker = model_cls.for_training(spec, config, train_ds, valid_ds)
     ranker.compile()
+    if learning_rate is not None:
+        ranker.optimizer.learning_rate = learning_rate
     timer = _TrainTimer()
     callbacks = [timer]
     if patience is not None:
@@ -82,13 +85,14 @@ def train(
     )
     metrics = {
         "model": model,
-        "data": data,
-        "validation_data": validation_data or "10% split of data",
+        "data": source.name,
+        "validation_data": _name(validation_data) or "10% split of data",
         "seed": seed,
         "epochs": epochs,
         "epochs_run": len(history.history["loss"]),
         "best_epoch": _best_epoch(history.history, patience),
         "batch_size": batch_size,
+        "learning_rate": float(ranker.optimizer.learning_rate.numpy()),
         "rows": {"train": len(train_frame), "validation": len(valid_frame)},
         "train_seconds": round(timer.seconds, 3),
         "examples_per_second": round(
@@ -121,13 +125,13 @@ def score(ranker, frame, label="label", group=None, batch_size=4096) -> dict:
     return result
 
 
-def evaluate(model_dir: str, data: str, seed: int | None = None) -> dict:
+def evaluate(model_dir: str, data: str | DataSource, seed: int | None = None) -> dict:
     """Scores a trained model directory on a data spec (held-out rows for
     synthetic data)."""
     ranker = load_model(model_dir)
     if seed is None:
         seed = _read_json(os.path.join(model_dir, "metrics.json")).get("seed", 0)
-    source = load_data(data, synthetic=ranker.synthetic_data, seed=seed, held_out=True)
+    source = _source(data, ranker.synthetic_data, seed, held_out=True)
     return score(ranker, source.frame, source.label, source.group)
 
 
@@ -150,6 +154,16 @@ def load_model(model_dir: str):
     import tfrank.models  # noqa: F401  (registers the classes the file names)
 
     return keras.models.load_model(path)
+
+
+def _source(data, synthetic, seed, held_out=False) -> DataSource:
+    if isinstance(data, DataSource):
+        return data
+    return load_data(data, synthetic=synthetic, seed=seed, held_out=held_out)
+
+
+def _name(data):
+    return data.name if isinstance(data, DataSource) else data
 
 
 def _best_epoch(history, patience):

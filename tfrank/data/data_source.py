@@ -9,6 +9,7 @@ import pandas as pd
 from tfrank.data.avazu import avazu_feature_spec, load_avazu
 from tfrank.data.criteo import criteo_feature_spec, load_criteo
 from tfrank.data.frames import read_table
+from tfrank.data.frappe import frappe_feature_spec, load_frappe
 from tfrank.data.synthetic_ctr import SyntheticCTR
 from tfrank.features.feature_spec import FeatureSpec
 
@@ -43,6 +44,7 @@ def load_data(
       (`synthetic`, e.g. `"ctr"` for `SyntheticCTR`), seeded by `seed`;
       `held_out=True` draws fresh rows from the same generator (evaluation);
     - `criteo:PATH`, `avazu:PATH`: the public CTR logs' formats;
+    - `frappe:PATH`: Frappe's libFM files (a file, or a folder of them);
     - `csv:PATH`, `parquet:PATH`: any table with a `label` column (needs a
       feature spec file).
     """
@@ -58,11 +60,14 @@ def load_data(
         return DataSource(load_criteo(arg, nrows), criteo_feature_spec(), name=spec)
     if kind == "avazu":
         return DataSource(load_avazu(arg, nrows), avazu_feature_spec(), name=spec)
+    if kind == "frappe":
+        frame = load_frappe(arg)
+        return DataSource(frame.head(nrows) if nrows else frame, frappe_feature_spec(), name=spec)
     if kind in ("csv", "parquet", "table"):
         return DataSource(read_table(arg, nrows), FeatureSpec([]), name=spec)
     raise ValueError(
         f"Unknown data spec {spec!r}: use synthetic[:ROWS], criteo:PATH, avazu:PATH, "
-        "csv:PATH or parquet:PATH."
+        "frappe:PATH, csv:PATH or parquet:PATH."
     )
 
 

@@ -34,3 +34,14 @@ def train_validation_split(frame: pd.DataFrame, validation_fraction=0.1, seed=0)
     train = frame.iloc[order[:cut]].reset_index(drop=True)
     validation = frame.iloc[order[cut:]].reset_index(drop=True)
     return train, validation
+
+
+def train_validation_test_split(frame: pd.DataFrame, fractions=(0.8, 0.1, 0.1), seed=0):
+    """Random row split into three parts (fractions sum to 1)."""
+    if len(fractions) != 3 or abs(sum(fractions) - 1.0) > 1e-9 or min(fractions) <= 0:
+        raise ValueError(f"fractions must be three positive numbers summing to 1: {fractions}")
+    order = np.random.default_rng(seed).permutation(len(frame))
+    first = int(round(len(frame) * fractions[0]))
+    second = first + int(round(len(frame) * fractions[1]))
+    parts = (order[:first], order[first:second], order[second:])
+    return tuple(frame.iloc[p].reset_index(drop=True) for p in parts)
