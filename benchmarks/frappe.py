@@ -10,6 +10,9 @@ dropout 0.2 where the model has an MLP. Scores are on the test tenth.
     python benchmarks/frappe.py [--data-dir ../shared/data/frappe] [--seeds 0 1 2]
 
 Prints a table and writes benchmarks/results/frappe.json and frappe.md.
+With `--learning-curve`, trains DeepFM on 25%, 50% and 100% of the training
+rows instead (same recipe, same validation and test rows) and writes
+benchmarks/results/frappe_learning_curve.json.
 """
 
 import argparse
@@ -51,6 +54,7 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--models", nargs="+", default=list(CONFIGS))
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--learning-curve", action="store_true")
     args = parser.parse_args()
     if not os.path.isdir(args.data_dir):
         print(f"Frappe not found at {args.data_dir}; nothing to do.")
@@ -62,6 +66,8 @@ def main():
         for p, n in zip(parts, ("train", "validation", "test"))
     )
     print(f"rows: train {len(parts[0])}, validation {len(parts[1])}, test {len(parts[2])}")
+    if args.learning_curve:
+        return learning_curve(parts, valid_set, test_set, args)
     runs = []
     for model in args.models:
         for seed in args.seeds:
@@ -122,6 +128,35 @@ def main():
         )
     with open(os.path.join(RESULTS, "frappe.md"), "w") as f:
         f.write(table + "\n")
+    return 0
+
+
+def learning_curve(parts, valid_set, test_set, args):
+    runs = []
+    for fraction in (0.25, 0.5, 1.0):
+        rows = parts[0].sample(frac=fraction, random_state=0) if fraction < 1 else parts[0]
+        subset = DataSource(rows, frappe_feature_spec(), name=f"frappe-train-{fraction}")
+        for seed in args.seeds:
+            with tempfile.TemporaryDirectory() as out:
+                train(
+                    "deepfm",
+                    subset,
+                    validation_data=valid_set,
+                    epochs=args.epochs,
+                    batch_size=1024,
+                    seed=seed,
+                    output=out,
+                    config=CONFIGS["deepfm"],
+                    patience=2,
+                    learning_rate=LEARNING_RATE,
+                    verbose=0,
+                )
+                scores = evaluate(out, test_set)
+            runs.append({"train_rows": len(rows), "seed": seed, **scores})
+            print(f"deepfm, {len(rows)} train rows, seed {seed}: test AUC {scores['auc']:.4f}")
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, "frappe_learning_curve.json"), "w") as f:
+        json.dump({"model": "deepfm", "config": CONFIGS["deepfm"], "runs": runs}, f, indent=1)
     return 0
 
 

@@ -17,17 +17,23 @@ def tiny_spec(tiny_frame):
     return tiny_feature_spec().fit(tiny_frame)
 
 
+def _shared(name):
+    path = shared_data_path(name)
+    if not os.path.isdir(path):
+        pytest.skip(f"shared {name} data not found at {path}")
+    return path
+
+
 @pytest.fixture
 def criteo_dir():
-    path = shared_data_path("criteo")
-    if not os.path.isdir(path):
-        pytest.skip(f"shared Criteo sample not found at {path}")
-    return path
+    return _shared("criteo")
 
 
 @pytest.fixture
 def avazu_dir():
-    path = shared_data_path("avazu")
-    if not os.path.isdir(path):
-        pytest.skip(f"shared Avazu sample not found at {path}")
-    return path
+    return _shared("avazu")
+
+
+@pytest.fixture
+def frappe_dir():
+    return _shared("frappe")

@@ -7,16 +7,6 @@ from tfrank.data import load_frappe, train_validation_test_split
 from tfrank.data.frappe import FIELDS
 
 
-@pytest.fixture
-def frappe_dir():
-    from tfrank.testing.helpers import shared_data_path
-
-    path = shared_data_path("frappe")
-    if not os.path.isdir(path):
-        pytest.skip(f"shared Frappe files not found at {path}")
-    return path
-
-
 def test_merges_both_public_files(frappe_dir):
     frame = load_frappe(frappe_dir)
     assert frame.shape == (57_722 + 28_860, 11)

@@ -37,3 +37,14 @@ def test_feature_spec_covers_every_column():
     frame = gen.sample(100)
     assert set(spec.input_names) == set(frame.columns) - {"label"}
     assert all(f.embedding_dim == 8 for f in spec.categorical)
+
+
+def test_gaussian_triples_are_smooth_products():
+    gen = SyntheticCTR(seed=0, num_triples=3, triple_values="gaussian")
+    values = np.concatenate(gen._signs)
+    assert len(np.unique(values)) > 100 and abs(values.mean()) < 0.1
+    assert set(np.concatenate(SyntheticCTR(seed=0)._signs)) == {-1.0, 1.0}
+    import pytest
+
+    with pytest.raises(ValueError, match="triple_values must be"):
+        SyntheticCTR(triple_values="cubic")

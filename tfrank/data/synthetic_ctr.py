@@ -20,7 +20,8 @@ class SyntheticCTR:
               + sum_{(f,g,h) in T} beta s_f[v_f] s_g[v_g] s_h[v_h]  (triples)
 
     with `z_j = log(1 + count_j)` standardized, `u` rank-`cross_rank` factors
-    and `s` in {-1, +1}. Pairwise terms are what FM-style models learn; the
+    and `s` in {-1, +1} (`triple_values="sign"`, parities) or standard normal
+    (`"gaussian"`, smooth trilinear products). Pairwise terms are what FM-style models learn; the
     triple terms are parities no pairwise model can express, so deep models
     gain there; a first-order model gets neither. `b` is set so that the
     average click rate is `click_rate`. The field `user_id` (field 0) lets
@@ -53,6 +54,7 @@ class SyntheticCTR:
     cross_strength: float = 0.5
     triple_strength: float = 0.6
     cross_rank: int = 2
+    triple_values: str = "sign"
     click_rate: float = 0.25
     seed: int = 0
 
@@ -70,7 +72,14 @@ class SyntheticCTR:
         self.numeric_names = [f"n{j}" for j in range(self.num_numeric)]
         self._first = [rng.normal(0, 0.3, c) for c in self.cardinalities]
         self._factors = [rng.normal(0, 1.0, (c, self.cross_rank)) for c in self.cardinalities]
-        self._signs = [rng.choice([-1.0, 1.0], c) for c in self.cardinalities]
+        if self.triple_values not in ("sign", "gaussian"):
+            raise ValueError(
+                f"triple_values must be 'sign' or 'gaussian'. Received: {self.triple_values!r}"
+            )
+        self._signs = [
+            rng.choice([-1.0, 1.0], c) if self.triple_values == "sign" else rng.normal(0, 1, c)
+            for c in self.cardinalities
+        ]
         self._numeric_weights = rng.normal(0, 0.3, self.num_numeric)
         self._numeric_scale = rng.uniform(0.5, 2.0, self.num_numeric)
         self._popularity = [_zipf(c, 1.05) for c in self.cardinalities]
