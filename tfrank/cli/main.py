@@ -102,8 +102,6 @@ _SUMMARY = (
 def _load_config(path):
     if not path:
         return None
-    from tfrank.features.feature_spec import FeatureSpec  # noqa: F401
-
     with open(path) as f:
         text = f.read()
     if path.endswith((".yaml", ".yml")):

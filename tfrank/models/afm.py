@@ -63,10 +63,12 @@ class AFM(RankingModel):
             name="afm_interaction",
         )(field_embeddings(spec, transformed))
         logit = linear_logit(spec, transformed) + pairs
-        super().__init__(inputs, probability(logit), spec, **kwargs)
-        self.attention_units = int(attention_units)
-        self.dropout = float(dropout)
-        self.attention_l2 = float(attention_l2)
+        config = dict(
+            attention_units=int(attention_units),
+            dropout=float(dropout),
+            attention_l2=float(attention_l2),
+        )
+        super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
 
     def default_optimizer(self):
         return keras.optimizers.Adam(learning_rate=3e-3)
@@ -82,11 +84,3 @@ class AFM(RankingModel):
         names = self.field_names
         rows, cols = field_pairs(len(names))
         return [(names[i], names[j]) for i, j in zip(rows, cols)]
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "attention_units": self.attention_units,
-            "dropout": self.dropout,
-            "attention_l2": self.attention_l2,
-        }

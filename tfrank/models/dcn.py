@@ -64,17 +64,10 @@ class DCN(RankingModel):
             x = CrossLayer(kind="v1", name=f"cross_{i}")(x0, x)
         deep = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(x0)
         logit = logit_layer(ops.concatenate([x, deep], axis=-1))
-        super().__init__(inputs, probability(logit), spec, **kwargs)
-        self.num_cross_layers = int(num_cross_layers)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "num_cross_layers": self.num_cross_layers,
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-        }
+        config = dict(
+            num_cross_layers=int(num_cross_layers),
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+        )
+        super().__init__(inputs, probability(logit), spec, config=config, **kwargs)

@@ -80,23 +80,13 @@ class DCNv2(RankingModel):
             top = mlp(x)
         else:
             top = ops.concatenate([x, mlp(x0)], axis=-1)
-        super().__init__(inputs, probability(logit_layer(top)), spec, **kwargs)
-        self.structure = structure
-        self.num_cross_layers = int(num_cross_layers)
-        self.projection_dim = projection_dim
-        self.num_experts = int(num_experts)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "structure": self.structure,
-            "num_cross_layers": self.num_cross_layers,
-            "projection_dim": self.projection_dim,
-            "num_experts": self.num_experts,
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-        }
+        config = dict(
+            structure=structure,
+            num_cross_layers=int(num_cross_layers),
+            projection_dim=projection_dim,
+            num_experts=int(num_experts),
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+        )
+        super().__init__(inputs, probability(logit_layer(top)), spec, config=config, **kwargs)

@@ -46,13 +46,8 @@ class DeepCrossing(RankingModel):
         x = flat_embeddings(spec, transform_features(spec, inputs))
         for i, units in enumerate(residual_units):
             x = ResidualUnit(units, dropout=dropout, name=f"residual_{i}")(x)
-        super().__init__(inputs, probability(logit_layer(x)), spec, **kwargs)
-        self.residual_units = [int(u) for u in residual_units]
-        self.dropout = float(dropout)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "residual_units": self.residual_units,
-            "dropout": self.dropout,
-        }
+        config = dict(
+            residual_units=[int(u) for u in residual_units],
+            dropout=float(dropout),
+        )
+        super().__init__(inputs, probability(logit_layer(x)), spec, config=config, **kwargs)

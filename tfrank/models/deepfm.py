@@ -70,17 +70,10 @@ class DeepFM(RankingModel):
         hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(flat)
         deep = keras.layers.Dense(1, name="deep_logit")(hidden)
         logit = linear + fm + deep
-        super().__init__(inputs, probability(logit), spec, **kwargs)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
-        self.embedding_l2 = float(embedding_l2)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-            "embedding_l2": self.embedding_l2,
-        }
+        config = dict(
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+            embedding_l2=float(embedding_l2),
+        )
+        super().__init__(inputs, probability(logit), spec, config=config, **kwargs)

@@ -74,15 +74,9 @@ class DLRM(RankingModel):
         interactions = DotInteraction(self_interaction, name="interaction")(stacked)
         top = interactions if dense is None else ops.concatenate([dense, interactions], -1)
         top = MLPBlock(top_units, name="top_mlp")(top)
-        super().__init__(inputs, probability(logit_layer(top)), spec, **kwargs)
-        self.bottom_units = [int(u) for u in bottom_units]
-        self.top_units = [int(u) for u in top_units]
-        self.self_interaction = bool(self_interaction)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "bottom_units": self.bottom_units,
-            "top_units": self.top_units,
-            "self_interaction": self.self_interaction,
-        }
+        config = dict(
+            bottom_units=[int(u) for u in bottom_units],
+            top_units=[int(u) for u in top_units],
+            self_interaction=bool(self_interaction),
+        )
+        super().__init__(inputs, probability(logit_layer(top)), spec, config=config, **kwargs)

@@ -50,11 +50,10 @@ class FM(RankingModel):
         embeddings = field_embeddings(spec, transformed, regularizer)
         linear = linear_logit(spec, transformed)
         logit = linear + FMInteraction(name="fm_interaction")(embeddings)
-        super().__init__(inputs, probability(logit), spec, **kwargs)
-        self.embedding_l2 = float(embedding_l2)
+        config = dict(
+            embedding_l2=float(embedding_l2),
+        )
+        super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
 
     def default_optimizer(self):
         return keras.optimizers.Adam(learning_rate=3e-3)
-
-    def get_config(self):
-        return {**super().get_config(), "embedding_l2": self.embedding_l2}

@@ -77,10 +77,12 @@ class FNN(RankingModel):
         z = ops.concatenate([weights, factors], axis=-1)
         z = ops.reshape(z, (-1, z.shape[1] * z.shape[2]))
         hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(z)
-        super().__init__(inputs, probability(logit_layer(hidden)), spec, **kwargs)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
+        config = dict(
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+        )
+        super().__init__(inputs, probability(logit_layer(hidden)), spec, config=config, **kwargs)
 
     @classmethod
     def from_fm(cls, fm: FM, **kwargs) -> FNN:
@@ -131,11 +133,3 @@ class FNN(RankingModel):
                 verbose=0,
             )
         return cls.from_fm(fm, **config)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-        }

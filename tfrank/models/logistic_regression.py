@@ -41,11 +41,10 @@ class LogisticRegression(RankingModel):
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
         linear = linear_logit(spec, transformed, regularizer=l2_regularizer(l2))
-        super().__init__(inputs, probability(linear), spec, **kwargs)
-        self.l2 = float(l2)
+        config = dict(
+            l2=float(l2),
+        )
+        super().__init__(inputs, probability(linear), spec, config=config, **kwargs)
 
     def default_optimizer(self):
         return keras.optimizers.Adam(learning_rate=3e-3)
-
-    def get_config(self):
-        return {**super().get_config(), "l2": self.l2}

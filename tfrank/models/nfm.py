@@ -60,15 +60,9 @@ class NFM(RankingModel):
             pooled = keras.layers.Dropout(dropout, name="bi_interaction_dropout")(pooled)
         hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(pooled)
         logit = linear_logit(spec, transformed) + logit_layer(hidden, name="deep_logit")
-        super().__init__(inputs, probability(logit), spec, **kwargs)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-        }
+        config = dict(
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+        )
+        super().__init__(inputs, probability(logit), spec, config=config, **kwargs)

@@ -67,19 +67,11 @@ class PNN(RankingModel):
             hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(
                 hidden
             )
-        super().__init__(inputs, probability(logit_layer(hidden)), spec, **kwargs)
-        self.product = product
-        self.product_units = int(product_units)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "product": self.product,
-            "product_units": self.product_units,
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-        }
+        config = dict(
+            product=product,
+            product_units=int(product_units),
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+        )
+        super().__init__(inputs, probability(logit_layer(hidden)), spec, config=config, **kwargs)

@@ -30,6 +30,8 @@ class RankingModel(keras.Model):
         inputs: dict of `keras.Input`, from `make_inputs`.
         outputs: the probability tensor.
         feature_spec: the fitted `FeatureSpec`.
+        config: dict of the subclass's constructor arguments; each becomes a
+            public attribute and part of `get_config()`.
     """
 
     # Default data of `tfrank train` for this model (see tfrank.data.load_data).
@@ -37,9 +39,12 @@ class RankingModel(keras.Model):
     # Constructor arguments that keep the model small (conformance tests).
     small_config: dict = {}
 
-    def __init__(self, inputs, outputs, feature_spec, **kwargs):
+    def __init__(self, inputs, outputs, feature_spec, config=None, **kwargs):
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
         self.feature_spec = feature_spec
+        self._model_args = dict(config or {})
+        for name, value in self._model_args.items():
+            setattr(self, name, value)
 
     def call(self, inputs, training=None, mask=None):
         self.feature_spec.check_inputs(inputs)
@@ -108,6 +113,7 @@ class RankingModel(keras.Model):
             "name": self.name,
             "trainable": self.trainable,
             "feature_spec": self.feature_spec.to_config(),
+            **self._model_args,
         }
 
     @classmethod

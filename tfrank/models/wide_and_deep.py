@@ -66,10 +66,12 @@ class WideAndDeep(RankingModel):
             deep_input
         )
         deep = keras.layers.Dense(1, name="deep_logit")(hidden)
-        super().__init__(inputs, probability(wide + deep), spec, **kwargs)
-        self.hidden_units = [int(u) for u in hidden_units]
-        self.dropout = float(dropout)
-        self.batch_norm = bool(batch_norm)
+        config = dict(
+            hidden_units=[int(u) for u in hidden_units],
+            dropout=float(dropout),
+            batch_norm=bool(batch_norm),
+        )
+        super().__init__(inputs, probability(wide + deep), spec, config=config, **kwargs)
 
     @staticmethod
     def make_optimizer(
@@ -96,11 +98,3 @@ class WideAndDeep(RankingModel):
 
     def default_optimizer(self):
         return self.make_optimizer()
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "hidden_units": self.hidden_units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-        }
