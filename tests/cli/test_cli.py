@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -14,11 +15,12 @@ def test_models_lists_registered_names(capsys):
     assert {"fm", "wide_and_deep", "deepfm", "logistic_regression"} <= set(names)
 
 
-def test_console_script_is_installed():
-    out = subprocess.run(
-        [sys.executable, "-m", "tfrank", "models"], capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0 and "deepfm" in out.stdout.split()
+def test_console_script_and_module_entry_point():
+    script = shutil.which("tfrank") or os.path.join(os.path.dirname(sys.executable), "tfrank")
+    assert os.path.isfile(script), "pip install -e . installs the `tfrank` console script"
+    for argv in ([script, "models"], [sys.executable, "-m", "tfrank", "models"]):
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and "deepfm" in out.stdout.split()
 
 
 def test_train_evaluate_export(tmp_path, capsys):

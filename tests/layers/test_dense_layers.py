@@ -13,7 +13,7 @@ def test_linear_term_matches_reference():
     x = np.array([[1.0, 2.0], [3.0, -1.0]], dtype="float32")
     term(ids, x)
     table = np.array([[0.1], [0.2], [0.3], [1.0], [2.0]], dtype="float32")
-    term._bank.weights[0].assign(table)
+    term.id_weights.assign(table)
     term.numeric_kernel.assign([[0.5], [-1.0]])
     term.bias.assign([0.25])
     expected = 0.25 + table[ids["a"], 0] + table[3 + ids["b"], 0] + x @ np.array([0.5, -1.0])

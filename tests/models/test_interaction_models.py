@@ -66,7 +66,7 @@ def test_fnn_starts_from_the_fm_weights(tiny_spec, tiny_frame):
         fm.get_layer("embeddings").weights[0].numpy(),
     )
     categorical_rows = sum(f.vocabulary_size for f in tiny_spec.categorical)
-    fm_linear = fm.get_layer("linear")._bank.weights[0].numpy()
+    fm_linear = fm.get_layer("linear").id_weights.numpy()
     np.testing.assert_array_equal(
         fnn.get_layer("first_order").weights[0].numpy(), fm_linear[:categorical_rows]
     )

@@ -104,6 +104,7 @@ def train(
     os.makedirs(output, exist_ok=True)
     ranker.save(os.path.join(output, "model.keras"))
     spec.save(os.path.join(output, "feature_spec.json"))
+    # Whole-column conversion: float ids become text by the column's rule.
     example = {k: v[:EXAMPLE_ROWS] for k, v in spec.frame_to_arrays(valid_frame).items()}
     with open(os.path.join(output, "example_features.json"), "w") as f:
         json.dump({k: v.tolist() for k, v in example.items()}, f)

@@ -93,7 +93,7 @@ class FNN(RankingModel):
             model.get_layer("embeddings").set_weights(fm.get_layer("embeddings").get_weights())
             # FM's linear table holds categorical rows first, then crosses.
             rows = model.get_layer("first_order").weights[0].shape[0]
-            linear_table = fm.get_layer("linear")._bank.weights[0].numpy()
+            linear_table = fm.get_layer("linear").id_weights.numpy()
             model.get_layer("first_order").set_weights([linear_table[:rows]])
         if spec.numeric:
             model.get_layer("numeric_embeddings").set_weights(

@@ -67,6 +67,12 @@ class LinearTerm(keras.layers.Layer):
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(1,), initializer="zeros")
 
+    @property
+    def id_weights(self):
+        """The fused `[sum(sizes), 1]` per-id weight table (rows in `features`
+        order), or `None` without categorical features."""
+        return None if self._bank is None else self._bank.tables["1"]
+
     def call(self, ids, numeric=None):
         terms = []
         if self._bank is not None:
