@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -21,9 +22,12 @@ class SyntheticCTR:
 
     with `z_j = log(1 + count_j)` standardized, `u` rank-`cross_rank` factors
     and `s` in {-1, +1} (`triple_values="sign"`, parities) or standard normal
-    (`"gaussian"`, smooth trilinear products). Pairwise terms are what FM-style models learn; the
-    triple terms are parities no pairwise model can express, so deep models
-    gain there; a first-order model gets neither. `b` is set so that the
+    (`"gaussian"`, smooth trilinear products). With `triple_inputs="numeric"`
+    the triples multiply three standardized numerics `z_a z_b z_c` instead
+    (the dense-feature crosses of the DCN-v2 paper's synthetic study).
+    Pairwise terms are what FM-style models learn; the triple terms are
+    what no pairwise model can express, so deep models gain there; a
+    first-order model gets neither. `b` is set so that the
     average click rate is `click_rate`. The field `user_id` (field 0) lets
     GAUC be measured.
 
@@ -33,6 +37,9 @@ class SyntheticCTR:
         cardinality: int or list of int. Values per categorical field.
         num_pairs: int. Planted pairwise crosses.
         num_triples: int. Planted third-order crosses.
+        triple_inputs: str. `"categorical"` (per-value factors `s`) or
+            `"numeric"` (products of standardized numerics; needs
+            `num_numeric >= 3`).
         cross_strength, triple_strength: float. `alpha` and `beta`.
         click_rate: float. Target mean click probability.
         seed: int. Fixes the model (weights, planted crosses) and the rows.
@@ -55,6 +62,8 @@ class SyntheticCTR:
     triple_strength: float = 0.6
     cross_rank: int = 2
     triple_values: str = "sign"
+    triple_rank: int = 1
+    triple_inputs: str = "categorical"
     click_rate: float = 0.25
     seed: int = 0
 
@@ -76,8 +85,11 @@ class SyntheticCTR:
             raise ValueError(
                 f"triple_values must be 'sign' or 'gaussian'. Received: {self.triple_values!r}"
             )
+        # [c, triple_rank]; rank 1 draws the same numbers as a flat [c] draw.
         self._signs = [
-            rng.choice([-1.0, 1.0], c) if self.triple_values == "sign" else rng.normal(0, 1, c)
+            rng.choice([-1.0, 1.0], (c, 1))
+            if self.triple_values == "sign"
+            else rng.normal(0, 1, (c, self.triple_rank))
             for c in self.cardinalities
         ]
         self._numeric_weights = rng.normal(0, 0.3, self.num_numeric)
@@ -91,10 +103,33 @@ class SyntheticCTR:
         pairs = [(f, g) for f in range(fields) for g in range(f + 1, fields)]
         order = rng.permutation(len(pairs))[: self.num_pairs]
         self.planted_pairs = [pairs[i] for i in sorted(order)]
-        self.planted_triples = [
-            tuple(int(f) for f in sorted(rng.choice(fields, 3, replace=False)))
-            for _ in range(self.num_triples)
-        ]
+        if self.triple_inputs not in ("categorical", "numeric"):
+            raise ValueError(
+                "triple_inputs must be 'categorical' or 'numeric'. "
+                f"Received: {self.triple_inputs!r}"
+            )
+        triple_fields = fields if self.triple_inputs == "categorical" else self.num_numeric
+        if triple_fields < 3 and self.num_triples:
+            raise ValueError(
+                f"num_triples={self.num_triples} needs at least 3 {self.triple_inputs} "
+                f"fields; the generator has {triple_fields}."
+            )
+        if self.triple_inputs == "numeric":
+            # Few numerics, so draw distinct triples (a repeat would just scale one).
+            combos = list(itertools.combinations(range(triple_fields), 3))
+            if self.num_triples > len(combos):
+                raise ValueError(
+                    f"num_triples={self.num_triples} exceeds the {len(combos)} distinct "
+                    f"triples of {triple_fields} numeric fields."
+                )
+            self.planted_triples = [
+                combos[i] for i in rng.permutation(len(combos))[: self.num_triples]
+            ]
+        else:
+            self.planted_triples = [
+                tuple(int(f) for f in sorted(rng.choice(triple_fields, 3, replace=False)))
+                for _ in range(self.num_triples)
+            ]
         self._bias = 0.0
         probe = self._logits(*self._draw(np.random.default_rng(self.seed + 1), 20_000))
         self._bias = _calibrate_bias(probe, self.click_rate)
@@ -120,8 +155,12 @@ class SyntheticCTR:
             u, v = self._factors[f][ids[:, f]], self._factors[g][ids[:, g]]
             logit += self.cross_strength * np.sum(u * v, axis=1) / np.sqrt(self.cross_rank)
         for f, g, h in self.planted_triples:
-            parity = self._signs[f][ids[:, f]] * self._signs[g][ids[:, g]]
-            logit += self.triple_strength * parity * self._signs[h][ids[:, h]]
+            if self.triple_inputs == "numeric":
+                logit += self.triple_strength * z[:, f] * z[:, g] * z[:, h]
+                continue
+            product = self._signs[f][ids[:, f]] * self._signs[g][ids[:, g]]
+            product = np.sum(product * self._signs[h][ids[:, h]], axis=1)
+            logit += self.triple_strength * product / np.sqrt(self._signs[f].shape[1])
         return logit
 
     def sample(self, rows: int, seed: int | None = None, with_probability=False):
