@@ -37,3 +37,18 @@ def avazu_dir():
 @pytest.fixture
 def frappe_dir():
     return _shared("frappe")
+
+
+@pytest.fixture
+def ncf_dir():
+    return _shared("ncf_ml1m")
+
+
+@pytest.fixture
+def movielens_100k_dir():
+    return _shared("movielens_100k")
+
+
+@pytest.fixture
+def movielens_1m_dir():
+    return _shared("movielens_1m")

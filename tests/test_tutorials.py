@@ -39,3 +39,22 @@ def test_feature_interactions_tutorial_draws_the_heatmap(tmp_path):
     assert "test AUC: DCN-v2" in result.stdout and "pairs AFM weighs most" in result.stdout
     png = tmp_path / "afm_attention.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_collaborative_filtering_tutorial_ranks_and_serves(tmp_path):
+    if not all(os.path.isdir(shared_data_path(d)) for d in ("ncf_ml1m", "movielens_100k")):
+        pytest.skip("shared MovieLens files not found")
+    script = os.path.join(
+        ROOT, "tutorials", "03_collaborative_filtering", "collaborative_filtering.py"
+    )
+    result = subprocess.run(
+        [sys.executable, script, "--output", str(tmp_path), "--epochs", "2", "--rows", "20000"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "NeuMF (pretrained): HR@10" in result.stdout
+    assert "I-AutoRec on ML-100K u1: test RMSE" in result.stdout
+    assert "served ratings" in result.stdout

@@ -14,7 +14,11 @@ import tensorflow as tf
 from tfrank.data import make_dataset
 from tfrank.export import export_for_serving
 from tfrank.registry import get_model_class, list_models
-from tfrank.testing.helpers import serve_in_tensorflow_only, small_model_config
+from tfrank.testing.helpers import (
+    conformance_data,
+    serve_in_tensorflow_only,
+    small_model_config,
+)
 
 MODELS = list_models()
 
@@ -23,12 +27,14 @@ MODELS = list_models()
 def trained(tiny_spec, tiny_frame, tmp_path_factory):
     """Each model fitted a few steps, saved, reloaded and exported once."""
     root = tmp_path_factory.mktemp("conformance")
-    dataset = make_dataset(tiny_frame, tiny_spec, batch_size=64, shuffle=True)
-    example = {k: v[:8] for k, v in tiny_spec.frame_to_arrays(tiny_frame).items()}
     results = {}
     for name in MODELS:
+        spec, frame = conformance_data(name, tiny_spec, tiny_frame)
+        dataset = make_dataset(frame, spec, batch_size=64, shuffle=True)
+        example = {k: v[:8] for k, v in spec.frame_to_arrays(frame).items()}
         keras.utils.set_random_seed(1)
-        model = get_model_class(name)(tiny_spec, **small_model_config(name))
+        # The constructor `tfrank train` uses (AutoRec stores its ratings there).
+        model = get_model_class(name).for_training(spec, small_model_config(name), dataset)
         model.compile()
         before = [v.numpy().copy() for v in model.trainable_variables]
         history = model.fit(dataset, epochs=2, verbose=0, shuffle=False)
@@ -36,6 +42,9 @@ def trained(tiny_spec, tiny_frame, tmp_path_factory):
         model.save(path)
         version = export_for_serving(model, str(root / name), example)
         results[name] = {
+            "spec": spec,
+            "frame": frame,
+            "example": example,
             "model": model,
             "before": before,
             "history": history.history,
@@ -47,7 +56,7 @@ def trained(tiny_spec, tiny_frame, tmp_path_factory):
         for r in results.values()
     ]
     served = serve_in_tensorflow_only(pairs)
-    return results, served, example
+    return results, served
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -60,9 +69,9 @@ def test_fit_steps_train_the_model(trained, name):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_keras_file_round_trip(trained, tiny_frame, tiny_spec, name):
+def test_keras_file_round_trip(trained, name):
     result = trained[0][name]
-    features = make_dataset(tiny_frame, tiny_spec, label=None, batch_size=100)
+    features = make_dataset(result["frame"], result["spec"], label=None, batch_size=100)
     expected = result["model"].predict(features, verbose=0)
     np.testing.assert_array_equal(result["reloaded"].predict(features, verbose=0), expected)
     assert type(result["reloaded"]) is type(result["model"])
@@ -71,31 +80,30 @@ def test_keras_file_round_trip(trained, tiny_frame, tiny_spec, name):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_saved_model_serves_raw_features_without_tfrank(trained, name):
-    results, served, example = trained
+    results, served = trained
     result = results[name]
     assert served["__blocked_modules_loaded__"] == []
-    inputs = {k: tf.constant(v) for k, v in example.items()}
+    inputs = {k: tf.constant(v) for k, v in result["example"].items()}
     expected = result["model"](inputs, training=False).numpy()
-    got = np.asarray(served[result["version"]]["probability"])
+    got = np.asarray(served[result["version"]][result["model"].output_name])
     assert got.shape == (8, 1)
     np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_serving_signature_and_assets(trained, tiny_spec, name):
+def test_serving_signature_and_assets(trained, name):
     version = trained[0][name]["version"]
+    spec = trained[0][name]["spec"]
     signature = tf.saved_model.load(version).signatures["serving_default"]
     specs = signature.structured_input_signature[1]
-    assert set(specs) == set(tiny_spec.input_names)
+    assert set(specs) == set(spec.input_names)
     dtypes = {"string": tf.string, "int64": tf.int64, "float32": tf.float32}
-    for feature in tiny_spec.raw_features:
+    for feature in spec.raw_features:
         assert specs[feature.name].dtype == dtypes[feature.dtype]
         assert specs[feature.name].shape.as_list() == [None]
-    assert list(signature.structured_outputs) == ["probability"]
+    assert list(signature.structured_outputs) == [trained[0][name]["model"].output_name]
     with open(os.path.join(version, "assets.extra", "example_request.json")) as f:
         request = json.load(f)
     assert request["signature_name"] == "serving_default"
-    assert {k: len(v) for k, v in request["inputs"].items()} == {
-        n: 8 for n in tiny_spec.input_names
-    }
+    assert {k: len(v) for k, v in request["inputs"].items()} == {n: 8 for n in spec.input_names}
     assert os.path.getsize(os.path.join(version, "assets.extra", "tf_serving_warmup_requests")) > 0

@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--data",
         default="synthetic",
-        help="synthetic[:ROWS] (default), criteo:PATH, avazu:PATH, csv:PATH, parquet:PATH",
+        help="synthetic[:ROWS] (default), criteo:PATH, avazu:PATH, frappe:PATH, csv:PATH, "
+        "parquet:PATH; for gmf/ncf_mlp/neumf: synthetic[:USERS] or ncf:PATH",
     )
     train.add_argument(
         "--validation-data", help="data spec to validate on (default: 10%% of --data)"
@@ -33,11 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--patience",
         type=int,
         default=1,
-        help="stop after this many epochs without a better validation AUC and keep the "
+        help="stop after this many epochs without a better validation AUC (NDCG@10 for "
+        "implicit-feedback models) and keep the "
         "best epoch (default 1; 0 or less: train all epochs)",
     )
     train.add_argument(
         "--learning-rate", type=float, help="learning rate of the model's default optimizer"
+    )
+    train.add_argument(
+        "--num-negatives",
+        type=int,
+        default=4,
+        help="implicit-feedback models: sampled negatives per positive, per epoch (default 4)",
     )
     train.add_argument("--features", help="feature spec file (JSON or YAML)")
     train.add_argument(
@@ -76,8 +84,9 @@ def main(argv=None) -> int:
                 config=_load_config(args.config),
                 patience=args.patience if args.patience > 0 else None,
                 learning_rate=args.learning_rate,
+                num_negatives=args.num_negatives,
             )
-            print(json.dumps({k: metrics[k] for k in _SUMMARY}, indent=1))
+            print(json.dumps({k: metrics[k] for k in _SUMMARY if k in metrics}, indent=1))
         elif args.command == "evaluate":
             print(json.dumps(training.evaluate(args.model_dir, args.data, args.seed), indent=1))
         elif args.command == "export":
@@ -95,6 +104,7 @@ _SUMMARY = (
     "best_epoch",
     "examples_per_second",
     "validation",
+    "test",
     "export",
 )
 

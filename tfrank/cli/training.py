@@ -10,6 +10,7 @@ import time
 import keras
 import numpy as np
 
+from tfrank.cli.outputs import write_outputs
 from tfrank.data.data_source import DataSource, load_data
 from tfrank.data.frames import train_validation_split
 from tfrank.data.pipeline import make_dataset
@@ -17,8 +18,6 @@ from tfrank.export.serving_export import export_for_serving
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.metrics.classification import auc, gauc, logloss
 from tfrank.registry import get_model_class
-
-EXAMPLE_ROWS = 8
 
 
 def train(
@@ -34,6 +33,7 @@ def train(
     patience: int | None = 1,
     learning_rate: float | None = None,
     verbose: int | str = "auto",
+    num_negatives: int = 4,
 ) -> dict:
     """Trains a registered model and writes everything a deployment needs.
 
@@ -48,6 +48,14 @@ def train(
     """
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
+    if model_cls.task == "implicit":
+        # Collaborative filtering: sampled negatives, HR@10 / NDCG@10 validation.
+        from tfrank.cli.implicit_training import train_implicit
+
+        return train_implicit(
+            model_cls, model, data, epochs, batch_size, output, seed, config, patience,
+            learning_rate, _verbosity(verbose), num_negatives, timer=_TrainTimer(),
+        )  # fmt: skip
     source = _source(data, model_cls.synthetic_data, seed)
     if isinstance(features, FeatureSpec):
         spec = features
@@ -73,7 +81,10 @@ def train(
     callbacks = [timer]
     if patience is not None:
         stopper = keras.callbacks.EarlyStopping(
-            monitor="val_auc", mode="max", patience=patience, restore_best_weights=True
+            monitor=_MONITOR[ranker.task],
+            mode=_MODE[ranker.task],
+            patience=patience,
+            restore_best_weights=True,
         )
         callbacks.append(stopper)
     history = ranker.fit(
@@ -90,7 +101,7 @@ def train(
         "seed": seed,
         "epochs": epochs,
         "epochs_run": len(history.history["loss"]),
-        "best_epoch": _best_epoch(history.history, patience),
+        "best_epoch": _best_epoch(history.history, patience, ranker.task),
         "batch_size": batch_size,
         "learning_rate": float(ranker.optimizer.learning_rate.numpy()),
         "rows": {"train": len(train_frame), "validation": len(valid_frame)},
@@ -101,24 +112,22 @@ def train(
         "history": {k: [float(x) for x in v] for k, v in history.history.items()},
         "validation": score(ranker, valid_frame, source.label, source.group, batch_size),
     }
-    os.makedirs(output, exist_ok=True)
-    ranker.save(os.path.join(output, "model.keras"))
-    spec.save(os.path.join(output, "feature_spec.json"))
-    # Whole-column conversion: float ids become text by the column's rule.
-    example = {k: v[:EXAMPLE_ROWS] for k, v in spec.frame_to_arrays(valid_frame).items()}
-    with open(os.path.join(output, "example_features.json"), "w") as f:
-        json.dump({k: v.tolist() for k, v in example.items()}, f)
-    metrics["export"] = export_for_serving(ranker, os.path.join(output, "serving"), example)
-    with open(os.path.join(output, "metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=1)
-    return metrics
+    return write_outputs(ranker, spec, output, valid_frame, metrics)
 
 
 def score(ranker, frame, label="label", group=None, batch_size=4096) -> dict:
-    """AUC, logloss (and GAUC when a group column is given) of `ranker`."""
+    """AUC, logloss (and GAUC when a group column is given) of `ranker`;
+    RMSE and MAE for rating models."""
     dataset = make_dataset(frame, ranker.feature_spec, label=None, batch_size=batch_size)
     predictions = ranker.predict(dataset, verbose=0).reshape(-1)
     labels = frame[label].to_numpy(np.float64)
+    if ranker.task == "rating":
+        errors = predictions - labels
+        return {
+            "rmse": float(np.sqrt(np.mean(errors**2))),
+            "mae": float(np.mean(np.abs(errors))),
+            "rows": len(frame),
+        }
     result = {"auc": auc(labels, predictions), "logloss": logloss(labels, predictions)}
     if group is not None and group in frame.columns:
         result["gauc"] = gauc(labels, predictions, frame[group].to_numpy())
@@ -132,6 +141,13 @@ def evaluate(model_dir: str, data: str | DataSource, seed: int | None = None) ->
     ranker = load_model(model_dir)
     if seed is None:
         seed = _read_json(os.path.join(model_dir, "metrics.json")).get("seed", 0)
+    if ranker.task == "implicit":
+        from tfrank.cli.implicit_training import rank_metrics
+        from tfrank.data.data_source import load_implicit
+
+        return rank_metrics(
+            ranker, data if not isinstance(data, str) else load_implicit(data, seed)
+        )
     source = _source(data, ranker.synthetic_data, seed, held_out=True)
     return score(ranker, source.frame, source.label, source.group)
 
@@ -167,10 +183,16 @@ def _name(data):
     return data.name if isinstance(data, DataSource) else data
 
 
-def _best_epoch(history, patience):
+# Early stopping's validation metric per model task.
+_MONITOR = {"ctr": "val_auc", "rating": "val_rmse"}
+_MODE = {"ctr": "max", "rating": "min"}
+
+
+def _best_epoch(history, patience, task="ctr"):
     if patience is None:
         return len(history["loss"])
-    return int(np.argmax(history["val_auc"])) + 1
+    values = np.asarray(history[_MONITOR[task]])
+    return int(np.argmax(values) if _MODE[task] == "max" else np.argmin(values)) + 1
 
 
 def _read_json(path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from tfrank.data.avazu import avazu_feature_spec, load_avazu
@@ -45,6 +46,8 @@ def load_data(
       `held_out=True` draws fresh rows from the same generator (evaluation);
     - `criteo:PATH`, `avazu:PATH`: the public CTR logs' formats;
     - `frappe:PATH`: Frappe's libFM files (a file, or a folder of them);
+    - `ml100k:PATH[:FOLD]`: a MovieLens-100K split's ratings (`u1`..`u5`,
+      `ua`, `ub`; default `u1`): its `.base` file, or `.test` when `held_out`;
     - `csv:PATH`, `parquet:PATH`: any table with a `label` column (needs a
       feature spec file).
     """
@@ -63,11 +66,19 @@ def load_data(
     if kind == "frappe":
         frame = load_frappe(arg)
         return DataSource(frame.head(nrows) if nrows else frame, frappe_feature_spec(), name=spec)
+    if kind == "ml100k":
+        from tfrank.data.movielens import load_movielens_100k, movielens_feature_spec
+
+        folder, _, fold = arg.partition(":")
+        train, test = load_movielens_100k(folder, fold or "u1")
+        frame = test if held_out else train
+        return DataSource(frame.head(nrows) if nrows else frame, movielens_feature_spec(),
+                          label="rating", group="user_id", name=spec)  # fmt: skip
     if kind in ("csv", "parquet", "table"):
         return DataSource(read_table(arg, nrows), FeatureSpec([]), name=spec)
     raise ValueError(
         f"Unknown data spec {spec!r}: use synthetic[:ROWS], criteo:PATH, avazu:PATH, "
-        "frappe:PATH, csv:PATH or parquet:PATH."
+        "frappe:PATH, ml100k:PATH[:FOLD], csv:PATH or parquet:PATH."
     )
 
 
@@ -77,5 +88,39 @@ def _synthetic_ctr(rows, seed, name, held_out):
     return DataSource(frame, generator.feature_spec(), group="user_id", name=name)
 
 
+def load_implicit(spec: str, seed: int = 0):
+    """Implicit-feedback data of the collaborative-filtering models:
+
+    - `synthetic` or `synthetic:USERS`: `SyntheticCF` (planted user and
+      item factors), leave-one-out with 99 sampled negatives;
+    - `ncf:PATH`: NCF's MovieLens-1M split (`load_ncf_ml1m`).
+    """
+    from tfrank.data.movielens import load_ncf_ml1m
+    from tfrank.data.synthetic_cf import SyntheticCF
+
+    kind, _, arg = spec.partition(":")
+    if kind == "synthetic":
+        users = int(arg) if arg else 2000
+        return SyntheticCF(num_users=users, seed=seed).implicit_feedback()
+    if kind == "ncf" and arg:
+        return load_ncf_ml1m(arg)
+    raise ValueError(
+        f"Unknown implicit-feedback data spec {spec!r}: use synthetic[:USERS] or ncf:PATH."
+    )
+
+
+def _synthetic_ratings(rows, seed, name, held_out):
+    from tfrank.data.movielens import movielens_feature_spec
+    from tfrank.data.synthetic_cf import SyntheticCF
+
+    # ROWS sets the users (30 ratings each on average); held-out rows are a
+    # fixed tenth the training rows never include.
+    users = max(50, rows // 30) if rows != DEFAULT_SYNTHETIC_ROWS else 2000
+    frame = SyntheticCF(num_users=users, seed=seed).ratings_frame()
+    test = np.random.default_rng(seed).random(len(frame)) < 0.1
+    frame = frame[test if held_out else ~test].reset_index(drop=True)
+    return DataSource(frame, movielens_feature_spec(), label="rating", group="user_id", name=name)
+
+
 # Later model families register the generator their models train on by default.
-SYNTHETIC_SOURCES = {"ctr": _synthetic_ctr}
+SYNTHETIC_SOURCES = {"ctr": _synthetic_ctr, "ratings": _synthetic_ratings}

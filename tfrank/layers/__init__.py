@@ -1,5 +1,6 @@
 """Layers models are composed from (all use `keras.ops` after string lookup)."""
 
+from tfrank.layers.collaborative import AutoRecLayer
 from tfrank.layers.core import (
     EmbeddingBank,
     LinearTerm,
@@ -19,6 +20,7 @@ from tfrank.layers.preprocessing import FeatureTransform
 
 __all__ = [
     "AFMInteraction",
+    "AutoRecLayer",
     "BiInteractionPooling",
     "CrossLayer",
     "DotInteraction",

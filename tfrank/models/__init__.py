@@ -1,6 +1,8 @@
 """Registered models (see `tfrank.registry.list_models()`)."""
 
 from tfrank.models.afm import AFM
+from tfrank.models.autorec import AutoRec
+from tfrank.models.biased_mf import BiasedMF
 from tfrank.models.dcn import DCN
 from tfrank.models.dcn_v2 import DCNv2
 from tfrank.models.deep_crossing import DeepCrossing
@@ -8,14 +10,21 @@ from tfrank.models.deepfm import DeepFM
 from tfrank.models.dlrm import DLRM
 from tfrank.models.fm import FM
 from tfrank.models.fnn import FNN
+from tfrank.models.gmf import GMF
+from tfrank.models.implicit_model import ImplicitModel
 from tfrank.models.logistic_regression import LogisticRegression
+from tfrank.models.ncf_mlp import NCFMLP
+from tfrank.models.neumf import NeuMF
 from tfrank.models.nfm import NFM
 from tfrank.models.pnn import PNN
 from tfrank.models.ranking_model import RankingModel
+from tfrank.models.rating_model import RatingModel
 from tfrank.models.wide_and_deep import WideAndDeep
 
 __all__ = [
     "AFM",
+    "AutoRec",
+    "BiasedMF",
     "DCN",
     "DCNv2",
     "DLRM",
@@ -23,9 +32,14 @@ __all__ = [
     "DeepFM",
     "FM",
     "FNN",
+    "GMF",
+    "ImplicitModel",
     "LogisticRegression",
+    "NCFMLP",
+    "NeuMF",
     "NFM",
     "PNN",
     "RankingModel",
+    "RatingModel",
     "WideAndDeep",
 ]

@@ -36,6 +36,12 @@ class RankingModel(keras.Model):
 
     # Default data of `tfrank train` for this model (see tfrank.data.load_data).
     synthetic_data = "ctr"
+    # Training protocol of `tfrank train`: "ctr" (labelled rows, AUC),
+    # "implicit" (positives + sampled negatives, leave-one-out HR/NDCG) or
+    # "rating" (explicit ratings, RMSE).
+    task = "ctr"
+    # Name of the exported signature's output (rating models: "rating").
+    output_name = "probability"
     # Constructor arguments that keep the model small (conformance tests).
     small_config: dict = {}
 
@@ -59,7 +65,7 @@ class RankingModel(keras.Model):
 
     def serving_outputs(self, outputs) -> dict:
         """Named outputs of the exported `serving_default` signature."""
-        return {"probability": outputs}
+        return {self.output_name: outputs}
 
     def default_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(learning_rate=1e-3)

@@ -62,6 +62,45 @@ def tiny_feature_spec(embedding_dim: int = 4):
     )
 
 
+def tiny_implicit_frame(rows: int = 256, seed: int = 0) -> pd.DataFrame:
+    """(user_id, item_id, label) rows of 30 users and 40 items: positives
+    from a planted affinity, and as many negatives."""
+    rng = np.random.default_rng(seed)
+    users = rng.integers(0, 30, rows).astype(np.int64)
+    items = rng.integers(0, 40, rows).astype(np.int64)
+    affinity = np.cos(users * 0.7) * np.sin(items * 0.3)
+    label = (rng.random(rows) < 1 / (1 + np.exp(-4 * affinity))).astype(np.int64)
+    return pd.DataFrame({"user_id": users, "item_id": items, "label": label})
+
+
+def tiny_implicit_spec(frame: pd.DataFrame | None = None):
+    """A fitted user/item spec for `tiny_implicit_frame`."""
+    from tfrank.features import CategoricalFeature, FeatureSpec
+
+    spec = FeatureSpec(
+        [CategoricalFeature("user_id", dtype="int64"), CategoricalFeature("item_id", dtype="int64")]
+    )
+    return spec.fit(tiny_implicit_frame() if frame is None else frame)
+
+
+def conformance_data(model_name: str, ctr_spec, ctr_frame):
+    """`(spec, frame)` a registered model trains on in the conformance test:
+    the CTR table, user/item rows for implicit-feedback models, or the same
+    rows with 1..5 ratings as `label` for rating models."""
+    from tfrank.registry import get_model_class
+
+    task = get_model_class(model_name).task
+    if task in ("implicit", "rating"):
+        frame = tiny_implicit_frame()
+        if task == "rating":
+            rng = np.random.default_rng(1)
+            frame["label"] = (2 + 2 * frame["label"] + rng.integers(0, 2, len(frame))).astype(
+                np.float32
+            )
+        return tiny_implicit_spec(frame), frame
+    return ctr_spec, ctr_frame
+
+
 def small_model_config(model_name: str) -> dict:
     """Constructor arguments that keep a registered model small for tests."""
     from tfrank.registry import get_model_class

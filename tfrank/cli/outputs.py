@@ -1,0 +1,27 @@
+"""What `tfrank train` leaves in its output directory, for every model task."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from tfrank.export import export_for_serving
+
+EXAMPLE_ROWS = 8
+
+
+def write_outputs(ranker, spec, output, example_frame, metrics) -> dict:
+    """Saves `model.keras`, `feature_spec.json`, `example_features.json` (the
+    first rows of `example_frame`), a new `serving/<version>/` and
+    `metrics.json` (with the export path added); returns the metrics."""
+    os.makedirs(output, exist_ok=True)
+    ranker.save(os.path.join(output, "model.keras"))
+    spec.save(os.path.join(output, "feature_spec.json"))
+    # Whole-column conversion: float ids become text by the column's rule.
+    example = {k: v[:EXAMPLE_ROWS] for k, v in spec.frame_to_arrays(example_frame).items()}
+    with open(os.path.join(output, "example_features.json"), "w") as f:
+        json.dump({k: v.tolist() for k, v in example.items()}, f)
+    metrics["export"] = export_for_serving(ranker, os.path.join(output, "serving"), example)
+    with open(os.path.join(output, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=1)
+    return metrics
