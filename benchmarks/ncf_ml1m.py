@@ -3,8 +3,8 @@
 The NCF paper's protocol: each user's latest rating is the test item,
 ranked against the file's 99 sampled negatives (HR@10, NDCG@10); 4 sampled
 negatives per training positive, drawn anew every epoch; Adam (the paper:
-1e-3 at batch 256; here 4e-3 at batch 1024 by default, which reached the
-same validation HR@10 in a quarter of the time on 2 cores).
+1e-3 at batch 256; here 4e-3 at batch 1024 by default: after 4 epochs its
+validation HR@10 was 0.751 vs 0.744, in 40% of the time on 2 cores).
 Predictive factors f: GMF embeddings of width f; MLP tower [4f, 2f, f]
 (embeddings 2f each, the paper's choice); NeuMF with both. Pretrained
 NeuMF starts from the GMF and MLP trained here (alpha 0.5) and is
