@@ -20,10 +20,14 @@ def _inputs(users, items):
     return {"user_id": tf.constant(users, tf.int64), "item_id": tf.constant(items, tf.int64)}
 
 
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
 @pytest.mark.parametrize("kind", ["item", "user"])
 def test_autorec_reads_the_right_rows_of_its_stored_matrix(kind):
     spec = tiny_implicit_spec()
-    model = AutoRec(spec, kind=kind, hidden_units=4)
+    model = AutoRec(spec, kind=kind, hidden_units=4, rating_range=None)
     model.set_ratings(RATINGS)
     layer = model.get_layer("autorec")
     ids = model.get_layer("features")(_inputs(RATINGS.user_id, RATINGS.item_id))["ids"]
@@ -34,6 +38,25 @@ def test_autorec_reads_the_right_rows_of_its_stored_matrix(kind):
     assert np.count_nonzero(matrix) == len(RATINGS)
     rows, cols = (items, users) if kind == "item" else (users, items)
     expected = layer.reconstruct(rows).numpy()[np.arange(len(rows)), cols]
+    got = model(_inputs(RATINGS.user_id, RATINGS.item_id)).numpy()[:, 0]
+    np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+def test_autorec_training_hides_the_fitted_rating_from_its_row():
+    model = AutoRec(tiny_implicit_spec(), hidden_units=4, global_mean=3.5, default_rating=3.0)
+    model.set_ratings(RATINGS)
+    layer = model.get_layer("autorec")
+    ids = model.get_layer("features")(_inputs(RATINGS.user_id, RATINGS.item_id))["ids"]
+    rows, cols = ids["item_id"].numpy(), ids["user_id"].numpy()
+    observed = layer.ratings.numpy()[rows]
+    observed[np.arange(len(rows)), cols] = 0.0
+    v, mu = layer.encoder_kernel.numpy(), layer.encoder_bias.numpy()
+    w, b = layer.decoder_kernel.numpy(), layer.decoder_bias.numpy()
+    hidden = _sigmoid(observed @ v + mu)
+    expected = np.sum(hidden * w[cols], axis=1) + b[cols] + 3.5
+    # Items 7 and 9 have one rating each: masked, their rows are empty.
+    expected = np.where(observed.any(axis=1), expected, 3.0)
+    assert (expected == 3.0).sum() == 2
     got = model(_inputs(RATINGS.user_id, RATINGS.item_id), training=True).numpy()[:, 0]
     np.testing.assert_allclose(got, expected, rtol=1e-5)
 
@@ -46,10 +69,12 @@ def test_autorec_scores_unseen_users_and_items_with_the_default():
 
 
 def test_autorec_learns_its_training_ratings():
+    # Unmasked, as in the paper: the rows hold the ratings being fitted.
     spec = tiny_implicit_spec()
     model = AutoRec.for_training(
-        spec, {"hidden_units": 8, "l2": 0.0}, make_dataset(RATINGS, spec, label="rating")
-    )
+        spec, {"hidden_units": 8, "l2": 0.0, "mask_target": False},
+        make_dataset(RATINGS, spec, label="rating"),
+    )  # fmt: skip
     model.compile(optimizer=keras.optimizers.Adam(0.05))
     history = model.fit(make_dataset(RATINGS, spec, label="rating"), epochs=60, verbose=0)
     assert history.history["rmse"][-1] < 0.3 < history.history["rmse"][0]
