@@ -17,7 +17,8 @@ keeps the best epoch.
 
     python benchmarks/ncf_ml1m.py [--data-dir ../shared/data/ncf_ml1m] [--factors 8 64]
 
-Prints a table and writes benchmarks/results/ncf_ml1m.json and ncf_ml1m.md.
+Prints a table and writes benchmarks/results/ncf_ml1m.json and ncf_ml1m.md
+(runs of other models and factors already in the JSON are kept).
 """
 
 import argparse
@@ -49,7 +50,8 @@ def main():
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fine-tune", default="sgd:0.001", help="OPTIMIZER:LEARNING_RATE")
-    parser.add_argument("--models", nargs="+", default=["gmf", "ncf_mlp", "neumf", "pretrained"])
+    parser.add_argument("--models", nargs="+", default=["gmf", "ncf_mlp", "pretrained", "neumf"])
+    parser.add_argument("--verbose", type=int, default=0, help="2: one line per epoch")
     args = parser.parse_args()
     if not os.path.isdir(args.data_dir):
         print(f"NCF ML-1M not found at {args.data_dir}; nothing to do.")
@@ -87,7 +89,7 @@ def main():
                     config=config,
                     patience=args.patience,
                     learning_rate=None if key == "pretrained" else args.learning_rate,
-                    verbose=0,
+                    verbose=args.verbose,
                 )
                 label = f"{'neumf (pretrained)' if key == 'pretrained' else model}, {f}"
                 run = {
@@ -109,15 +111,33 @@ def main():
                     f"{run['epochs_run']}  {run['seconds_per_epoch']:.0f} s/epoch",
                     flush=True,
                 )
+    settings = {k: v for k, v in vars(args).items() if k != "data_dir"}
+    for run in runs:
+        run["settings"] = settings
+    runs = merged(runs)
     table = markdown(runs)
     print(table)
-    os.makedirs(RESULTS, exist_ok=True)
-    settings = {k: v for k, v in vars(args).items() if k != "data_dir"}
     with open(os.path.join(RESULTS, "ncf_ml1m.json"), "w") as f:
-        json.dump({"settings": settings, "anchors": ANCHORS, "runs": runs}, f, indent=1)
+        json.dump({"anchors": ANCHORS, "runs": runs}, f, indent=1)
     with open(os.path.join(RESULTS, "ncf_ml1m.md"), "w") as f:
         f.write(table + "\n")
     return 0
+
+
+def merged(runs):
+    """This invocation's runs replace earlier ones of the same model and
+    factors in the results file; the others stay (so factors can be run
+    one invocation at a time), ordered by factors."""
+    os.makedirs(RESULTS, exist_ok=True)
+    path = os.path.join(RESULTS, "ncf_ml1m.json")
+    kept = []
+    if os.path.exists(path):
+        with open(path) as f:
+            new = {run["model"] for run in runs}
+            kept = [run for run in json.load(f)["runs"] if run["model"] not in new]
+    order = ["gmf", "ncf_mlp", "neumf", "neumf (pretrained)"]
+    key = lambda run: (run["factors"], order.index(run["model"].rsplit(",", 1)[0]))  # noqa: E731
+    return sorted(kept + runs, key=key)
 
 
 def markdown(runs):

@@ -13,6 +13,7 @@ _LAZY = {
     "CrossedFeature": "tfrank.features",
     "FeatureSpec": "tfrank.features",
     "NumericFeature": "tfrank.features",
+    "SequenceFeature": "tfrank.features",
     "get_model_class": "tfrank.registry",
     "list_models": "tfrank.registry",
 }

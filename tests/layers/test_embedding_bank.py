@@ -64,3 +64,34 @@ def test_config_and_keras_file_round_trip(tmp_path):
     np.testing.assert_array_equal(model.predict(ids, verbose=0), reloaded.predict(ids, verbose=0))
     config = EmbeddingBank(FEATURES).get_config()
     assert EmbeddingBank.from_config(config).get_config() == config
+
+
+def test_mini_batch_aware_l2_counts_each_read_row_once_over_its_frequency():
+    bank = EmbeddingBank(
+        [
+            {"name": "item", "vocabulary_size": 5, "embedding_dim": 2},
+            {"name": "history", "vocabulary_size": 0, "embedding_dim": 2, "share_with": "item"},
+            {"name": "user", "vocabulary_size": 3, "embedding_dim": 2},
+        ],
+        output_mode="dict",
+        mba_l2=0.1,
+    )
+    ids = {
+        "item": np.array([1, 4]),
+        "history": np.array([[1, 2, 3], [2, 2, 0]]),
+        "user": np.array([2, 2]),
+    }
+    masks = {"history": np.array([[1, 1, 0], [1, 1, 0]], bool)}  # 3 and 0 are padding
+    bank(ids, masks=masks)
+    bank.set_frequencies({"item": [1, 4, 2, 9, 5], "history": [0, 0, 2, 0, 0], "user": [7, 7, 8]})
+    np.testing.assert_array_equal(bank.frequencies["2"].numpy(), [1, 4, 4, 9, 5, 7, 7, 8])
+    table = bank.tables["2"].numpy()
+    # Rows read: items 1, 2, 4 (the table's rows 1, 2, 4) and user 2 (row 5 + 2).
+    expected = 0.1 * sum(np.sum(table[r] ** 2) / n for r, n in [(1, 4), (2, 4), (4, 5), (7, 8)])
+    bank(ids, masks=masks, training=True)
+    assert len(bank.losses) == 1
+    np.testing.assert_allclose(float(bank.losses[0]), expected, rtol=1e-5)
+    bank(ids, masks=masks, training=False)
+    assert not bank.losses  # inference adds nothing
+    clone = EmbeddingBank.from_config(bank.get_config())
+    assert clone.mba_l2 == 0.1

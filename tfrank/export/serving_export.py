@@ -66,7 +66,9 @@ def next_version(export_dir: str) -> int:
 
 def serving_signature(model) -> dict:
     return {
-        f.name: tf.TensorSpec([None], _TF_DTYPES[f.dtype], name=f.name)
+        f.name: tf.TensorSpec(
+            [None, None] if f.kind == "sequence" else [None], _TF_DTYPES[f.dtype], name=f.name
+        )
         for f in model.feature_spec.raw_features
     }
 
@@ -87,18 +89,23 @@ def example_request(features: dict) -> dict:
     """TF Serving REST body (columnar `inputs` form) for raw feature arrays.
 
     Missing numeric values are written as `NaN`, which TF Serving's JSON
-    parser accepts and the model treats as missing.
+    parser accepts and the model treats as missing. Sequence features are
+    lists of rows.
     """
-    inputs = {}
-    for name, values in features.items():
-        values = np.asarray(values)
-        if values.dtype == object or values.dtype.kind in "SU":
-            inputs[name] = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
-        elif values.dtype.kind in "iu":
-            inputs[name] = [int(v) for v in values]
-        else:
-            inputs[name] = [float(v) for v in values]
-    return {"signature_name": "serving_default", "inputs": inputs}
+    return {
+        "signature_name": "serving_default",
+        "inputs": {name: _json_values(np.asarray(values)) for name, values in features.items()},
+    }
+
+
+def _json_values(values: np.ndarray) -> list:
+    if values.ndim > 1:
+        return [_json_values(row) for row in values]
+    if values.dtype == object or values.dtype.kind in "SU":
+        return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+    if values.dtype.kind in "iu":
+        return [int(v) for v in values]
+    return [float(v) for v in values]
 
 
 def _remove_dead_leftovers(export_dir: str) -> None:

@@ -4,5 +4,12 @@ from tfrank.features.categorical_feature import CategoricalFeature
 from tfrank.features.crossed_feature import CrossedFeature
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.features.numeric_feature import NumericFeature
+from tfrank.features.sequence_feature import SequenceFeature
 
-__all__ = ["CategoricalFeature", "CrossedFeature", "FeatureSpec", "NumericFeature"]
+__all__ = [
+    "CategoricalFeature",
+    "CrossedFeature",
+    "FeatureSpec",
+    "NumericFeature",
+    "SequenceFeature",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from typing import Any, Iterable, Mapping
@@ -12,12 +13,13 @@ import pandas as pd
 from tfrank.features.categorical_feature import CategoricalFeature, coerce_categorical
 from tfrank.features.crossed_feature import CrossedFeature
 from tfrank.features.numeric_feature import NumericFeature, coerce_numeric
+from tfrank.features.sequence_feature import SequenceFeature, pad_sequences
 
-# New kinds (sequence features, say) join here and in `raw_features`.
 FEATURE_KINDS = {
     "categorical": CategoricalFeature,
     "numeric": NumericFeature,
     "crossed": CrossedFeature,
+    "sequence": SequenceFeature,
 }
 
 _NUMPY_DTYPES = {"string": object, "int64": np.int64, "float32": np.float32}
@@ -31,8 +33,9 @@ class FeatureSpec:
     so that the exported model takes raw values and nothing else.
 
     Args:
-        features: iterable of `CategoricalFeature`, `NumericFeature` and
-            `CrossedFeature`. Order is kept: it is the field order of models.
+        features: iterable of `CategoricalFeature`, `NumericFeature`,
+            `CrossedFeature` and `SequenceFeature`. Order is kept: it is the
+            field order of models.
 
     Example:
 
@@ -76,6 +79,40 @@ class FeatureSpec:
                     f"and embedding_dim must match: ({f.dtype}, {f.embedding_dim}) "
                     f"vs ({source.dtype}, {source.embedding_dim})."
                 )
+        self._check_sequences(by_name)
+
+    def _check_sequences(self, by_name):
+        for i, f in enumerate(self.features):
+            if f.kind != "sequence" or f.shares is None:
+                continue
+            source = by_name.get(f.shares)
+            if not isinstance(source, CategoricalFeature):
+                raise ValueError(
+                    f"Sequence feature '{f.name}' shares '{f.shares}', which is not "
+                    "a categorical feature of this spec."
+                )
+            owner = by_name[source.share_embedding_with or source.name]
+            if f.dtype is None:
+                f = self.features[i] = dataclasses.replace(f, dtype=owner.dtype)
+            if f.dtype != owner.dtype:
+                raise ValueError(
+                    f"Sequence feature '{f.name}' is {f.dtype} but shares "
+                    f"'{f.shares}', which is {owner.dtype}."
+                )
+        for f in self.sequence:
+            if f.length_from is None:
+                continue
+            source = by_name.get(f.length_from)
+            if (
+                not isinstance(source, SequenceFeature)
+                or source.length_from is not None
+                or source.max_length != f.max_length
+            ):
+                raise ValueError(
+                    f"Sequence feature '{f.name}' takes its lengths from "
+                    f"'{f.length_from}', which must be a sequence feature with the "
+                    f"same max_length ({f.max_length}) and its own lengths."
+                )
 
     def __getitem__(self, name: str):
         for f in self.features:
@@ -99,6 +136,17 @@ class FeatureSpec:
         return [f for f in self.features if f.kind == "crossed"]
 
     @property
+    def sequence(self) -> list[SequenceFeature]:
+        return [f for f in self.features if f.kind == "sequence"]
+
+    def owner_of(self, name: str) -> str:
+        """The categorical feature whose vocabulary and embedding `name` uses."""
+        f = self[name]
+        if f.kind == "sequence":
+            f = self[f.shares]
+        return f.share_embedding_with or f.name
+
+    @property
     def raw_features(self) -> list:
         """Features that are model inputs (crosses are derived in-graph)."""
         return [f for f in self.features if f.kind != "crossed"]
@@ -120,7 +168,19 @@ class FeatureSpec:
         self.check_columns(frame)
         fitted = []
         for f in self.features:
-            fitted.append(f if f.kind == "crossed" else f.fit(frame[f.name]))
+            if f.kind == "crossed":
+                fitted.append(f)
+                continue
+            column = frame[f.name]
+            # A table shared with histories gets the histories' values too:
+            # most items are only ever seen in them.
+            histories = [
+                s.name for s in self.sequence if s.shares and self.owner_of(s.name) == f.name
+            ]
+            if histories:
+                flat = [column] + [frame[h].explode().dropna() for h in histories]
+                column = pd.concat(flat, ignore_index=True)
+            fitted.append(f.fit(column))
         return FeatureSpec(fitted)
 
     def check_columns(self, frame: pd.DataFrame, where: str = "data") -> None:
@@ -138,6 +198,8 @@ class FeatureSpec:
         for f in self.raw_features:
             if f.kind == "numeric":
                 arrays[f.name] = coerce_numeric(frame[f.name], f)
+            elif f.kind == "sequence":
+                arrays[f.name] = pad_sequences(frame[f.name], f)
             else:
                 arrays[f.name] = coerce_categorical(frame[f.name], f)
         return arrays

@@ -17,12 +17,16 @@ from tfrank.layers.interaction import (
     ProductLayer,
 )
 from tfrank.layers.preprocessing import FeatureTransform
+from tfrank.layers.sequence import AttentionPooling, AUGRUCell, Dice, SequencePooling
 
 __all__ = [
     "AFMInteraction",
+    "AUGRUCell",
+    "AttentionPooling",
     "AutoRecLayer",
     "BiInteractionPooling",
     "CrossLayer",
+    "Dice",
     "DotInteraction",
     "EmbeddingBank",
     "FMInteraction",
@@ -32,4 +36,5 @@ __all__ = [
     "NumericEmbedding",
     "ProductLayer",
     "ResidualUnit",
+    "SequencePooling",
 ]

@@ -44,8 +44,16 @@ class RankingModel(keras.Model):
     output_name = "probability"
     # Constructor arguments that keep the model small (conformance tests).
     small_config: dict = {}
+    # Whether the model reads sequence features (behaviour histories).
+    accepts_sequences = False
 
     def __init__(self, inputs, outputs, feature_spec, config=None, **kwargs):
+        if feature_spec.sequence and not self.accepts_sequences:
+            raise ValueError(
+                f"{type(self).__name__} does not read sequence features; the spec has "
+                f"{[f.name for f in feature_spec.sequence]}. Drop them from its spec "
+                "or use a behaviour-sequence model."
+            )
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
         self.feature_spec = feature_spec
         self._model_args = dict(config or {})
@@ -134,8 +142,14 @@ def as_feature_spec(feature_spec) -> FeatureSpec:
 
 
 def make_inputs(spec: FeatureSpec) -> dict:
-    """One named, typed `[batch]` input per raw feature."""
-    return {f.name: keras.Input(shape=(), dtype=f.dtype, name=f.name) for f in spec.raw_features}
+    """One named, typed input per raw feature: `[batch]`, or `[batch, None]`
+    for sequences."""
+    return {
+        f.name: keras.Input(
+            shape=(None,) if f.kind == "sequence" else (), dtype=f.dtype, name=f.name
+        )
+        for f in spec.raw_features
+    }
 
 
 def transform_features(spec: FeatureSpec, inputs: dict) -> dict:

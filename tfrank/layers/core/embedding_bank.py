@@ -28,10 +28,18 @@ class EmbeddingBank(keras.layers.Layer):
         embeddings_initializer: initializer of the tables. Defaults to
             `RandomNormal(stddev=0.01)`.
         embeddings_regularizer: optional regularizer of the tables.
+        mba_l2: float. Mini-batch-aware L2 (DIN paper, eq. 4): in training,
+            adds `mba_l2 * sum_j ||w_j||^2 / n_j` over the rows `j` the
+            batch reads (each once, however often it occurs), `n_j` the
+            row's training frequency (`set_frequencies`; 1 until set). A
+            full-table L2 would touch every row every step; this touches the
+            rows in the batch and shrinks rare ones hardest. Defaults to `0.0`.
 
     Call arguments:
         ids: dict of int ids, each `[batch]` (more trailing dims allowed in
             `"dict"` mode), valid in `[0, vocabulary_size)`.
+        masks: optional dict of bool masks shaped like some of `ids`
+            (sequences); masked entries are not "read" by `mba_l2`.
 
     Example:
 
@@ -49,9 +57,11 @@ class EmbeddingBank(keras.layers.Layer):
         output_mode="stacked",
         embeddings_initializer=None,
         embeddings_regularizer=None,
+        mba_l2=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.mba_l2 = float(mba_l2)
         if output_mode not in ("stacked", "dict"):
             raise ValueError(f"output_mode must be 'stacked' or 'dict'. Received: {output_mode!r}")
         self.features = [dict(f) for f in features]
@@ -99,11 +109,35 @@ class EmbeddingBank(keras.layers.Layer):
                 initializer=self.embeddings_initializer,
                 regularizer=self.embeddings_regularizer,
             )
+        self.frequencies = {}
+        if self.mba_l2:
+            for width, rows in self._table_rows:
+                self.frequencies[str(width)] = self.add_weight(
+                    name=f"frequencies_{width}", shape=(rows,), initializer="ones",
+                    trainable=False,
+                )  # fmt: skip
 
     def offsets(self, names):
         return np.array([self._offsets[n] for n in names], dtype="int32")
 
-    def call(self, ids):
+    def set_frequencies(self, counts):
+        """`counts`: `{feature: per-id training counts}` (NumPy, length of
+        the feature's vocabulary); features sharing a table add up."""
+        for width, names in self._groups:
+            key = str(width)
+            if key not in self.frequencies:
+                continue
+            total = np.zeros(self.frequencies[key].shape, "float32")
+            for name in names:
+                if name in counts:
+                    c = np.asarray(counts[name], "float32")
+                    start = self._offsets[name]
+                    total[start : start + len(c)] += c
+            self.frequencies[key].assign(np.maximum(total, 1.0))
+
+    def call(self, ids, masks=None, training=None):
+        if training and self.mba_l2:
+            self.add_loss(self._mba_penalty(ids, masks or {}))
         if self.output_mode == "stacked":
             width, names = self._groups[0]
             return self._gather_group(ids, width, names)
@@ -120,12 +154,37 @@ class EmbeddingBank(keras.layers.Layer):
                     outputs[name] = ops.take(self.tables[str(width)], rows, axis=0)
         return outputs
 
+    def _mba_penalty(self, ids, masks):
+        penalty = 0.0
+        for width, names in self._groups:
+            present = [n for n in names if n in ids]
+            if not present:
+                continue
+            rows = ops.concatenate(
+                [ops.reshape(ops.cast(ids[n], "int32") + self._offsets[n], (-1,)) for n in present]
+            )
+            read = ops.concatenate(
+                [
+                    ops.reshape(ops.cast(masks[n], "float32"), (-1,))
+                    if n in masks
+                    else ops.ones((ops.size(ids[n]),))
+                    for n in present
+                ]
+            )
+            table, frequency = self.tables[str(width)], self.frequencies[str(width)]
+            # Each row read k times in the batch counts 1/k per read: once in all.
+            reads = ops.scatter(ops.expand_dims(rows, 1), read, ops.shape(frequency))
+            share = read / (ops.maximum(ops.take(reads, rows), 1.0) * ops.take(frequency, rows))
+            norms = ops.sum(ops.square(ops.take(table, rows, axis=0)), axis=-1)
+            penalty = penalty + ops.sum(share * norms)
+        return self.mba_l2 * penalty
+
     def _gather_group(self, ids, width, names):
         stacked = ops.stack([ops.cast(ids[n], "int32") for n in names], axis=1)
         rows = stacked + ops.convert_to_tensor(self.offsets(names))
         return ops.take(self.tables[str(width)], rows, axis=0)
 
-    def compute_output_spec(self, ids):
+    def compute_output_spec(self, ids, masks=None, training=None):
         batch = next(iter(ids.values())).shape[0]
         if self.output_mode == "stacked":
             width = self.features[0]["embedding_dim"]
@@ -142,5 +201,6 @@ class EmbeddingBank(keras.layers.Layer):
             output_mode=self.output_mode,
             embeddings_initializer=keras.initializers.serialize(self.embeddings_initializer),
             embeddings_regularizer=keras.regularizers.serialize(self.embeddings_regularizer),
+            mba_l2=self.mba_l2,
         )
         return config

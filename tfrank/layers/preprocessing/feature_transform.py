@@ -18,7 +18,12 @@ class FeatureTransform(keras.layers.Layer):
       embedding uses that feature's lookup, so equal values get equal ids;
     - numeric: `z = (t - mean) / sqrt(var + 1e-12)` with `t` the optionally
       log-transformed value and missing (NaN) values set to `mean`;
-    - crossed: chained pairwise hashed crosses of raw values.
+    - crossed: chained pairwise hashed crosses of raw values;
+    - sequence: `[batch, width]` raw histories, valid entries first, cut to
+      each row's `max_length` most recent entries (width
+      `min(width + 1, max_length)`: never zero, so an empty history is one
+      masked step), looked up like the feature they share; padded steps get
+      id 0 (value 0.0 for float sequences) and `False` in the mask.
 
     String lookup and hashing use Keras' own preprocessing layers (strings
     have no `keras.ops`); the numeric path is plain `keras.ops`.
@@ -31,8 +36,10 @@ class FeatureTransform(keras.layers.Layer):
 
     Returns:
         dict with `"ids"` (feature name -> int ids `[batch]`, categorical and
-        crossed) and, when the spec has numeric features, `"numeric"`
-        (`[batch, n_numeric]` float).
+        crossed), when the spec has numeric features `"numeric"`
+        (`[batch, n_numeric]` float), and when it has sequence features
+        `"sequences"` (name -> `[batch, steps]` int32 ids or float values)
+        and `"masks"` (name -> `[batch, steps]` bool, True on real entries).
 
     Example:
 
@@ -79,15 +86,49 @@ class FeatureTransform(keras.layers.Layer):
             for layer, part in zip(self._crosses[f.name], f.features[1:]):
                 crossed = layer((crossed, inputs[part]))
             ids[f.name] = ops.cast(ops.reshape(crossed, (-1,)), "int32")
+        out = {"ids": ids}
+        if spec.sequence:
+            out["sequences"], out["masks"] = self._sequences(inputs)
         if not spec.numeric:
-            return {"ids": ids}
+            return out
         x = ops.stack([ops.cast(inputs[f.name], "float32") for f in spec.numeric], axis=-1)
         logged = ops.sign(x) * ops.log1p(ops.abs(x))
         x = ops.where(ops.convert_to_tensor(self._log_mask) > 0, logged, x)
         means = ops.convert_to_tensor(self._means)
         x = ops.where(ops.isnan(x), means, x)
-        numeric = (x - means) * ops.convert_to_tensor(self._scales)
-        return {"ids": ids, "numeric": numeric}
+        out["numeric"] = (x - means) * ops.convert_to_tensor(self._scales)
+        return out
+
+    def _sequences(self, inputs):
+        values, masks, cuts = {}, {}, {}
+        ordered = sorted(self.feature_spec.sequence, key=lambda f: f.length_from is not None)
+        for f in ordered:
+            raw = inputs[f.name]
+            if f.dtype == "float32":
+                raw = ops.cast(raw, "float32")
+            # One padded column more, so that even a [batch, 0] request has a step.
+            pad = ops.full((ops.shape(raw)[0], 1), f.pad, dtype=raw.dtype)
+            raw = ops.concatenate([raw, pad], axis=1)
+            if f.dtype == "float32":
+                valid = ops.logical_not(ops.isnan(raw)) if _is_nan(f.pad) else raw != f.pad
+            else:
+                valid = ops.not_equal(raw, f.pad)
+            if f.length_from is None:
+                lengths = ops.sum(ops.cast(valid, "int32"), axis=1)
+                steps = ops.minimum(ops.shape(raw)[1], f.max_length)
+                start = ops.maximum(lengths - steps, 0)
+                index = ops.expand_dims(start, 1) + ops.expand_dims(ops.arange(steps), 0)
+                mask = ops.expand_dims(ops.arange(steps), 0) < ops.expand_dims(lengths - start, 1)
+                cuts[f.name] = (index, mask)
+            index, mask = cuts[f.length_from or f.name]
+            if f.dtype == "float32":
+                x = ops.take_along_axis(ops.where(valid, raw, 0.0), index, axis=1)
+            else:
+                x = ops.cast(self._lookups[self.feature_spec.owner_of(f.name)](raw), "int32")
+                x = ops.take_along_axis(x, index, axis=1)
+            values[f.name] = ops.where(mask, x, ops.zeros_like(x))
+            masks[f.name] = mask
+        return values, masks
 
     def compute_output_spec(self, inputs):
         batch = next(iter(inputs.values())).shape[0]
@@ -95,15 +136,30 @@ class FeatureTransform(keras.layers.Layer):
             f.name: keras.KerasTensor((batch,), dtype="int32")
             for f in self.feature_spec.categorical + self.feature_spec.crossed
         }
-        if not self.feature_spec.numeric:
-            return {"ids": ids}
-        numeric = keras.KerasTensor((batch, len(self.feature_spec.numeric)))
-        return {"ids": ids, "numeric": numeric}
+        out = {"ids": ids}
+        if self.feature_spec.sequence:
+            out["sequences"] = {
+                f.name: keras.KerasTensor(
+                    (batch, None), dtype="float32" if f.dtype == "float32" else "int32"
+                )
+                for f in self.feature_spec.sequence
+            }
+            out["masks"] = {
+                f.name: keras.KerasTensor((batch, None), dtype="bool")
+                for f in self.feature_spec.sequence
+            }
+        if self.feature_spec.numeric:
+            out["numeric"] = keras.KerasTensor((batch, len(self.feature_spec.numeric)))
+        return out
 
     def get_config(self):
         config = super().get_config()
         config["feature_spec"] = self.feature_spec.to_config()
         return config
+
+
+def _is_nan(value):
+    return isinstance(value, float) and value != value
 
 
 def _make_lookup(feature):

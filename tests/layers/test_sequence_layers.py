@@ -1,0 +1,152 @@
+"""Dice, AttentionPooling, AUGRUCell and SequencePooling against NumPy."""
+
+import keras
+import numpy as np
+import pytest
+
+from tfrank.layers import AttentionPooling, AUGRUCell, Dice, SequencePooling
+
+RNG = np.random.default_rng(3)
+KEYS = RNG.normal(size=(3, 4, 2)).astype("float32")  # batch 3, 4 behaviours, dim 2
+QUERY = RNG.normal(size=(3, 2)).astype("float32")
+MASK = np.array([[1, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]], bool)  # last row: empty history
+
+
+def _np(x):
+    return keras.ops.convert_to_numpy(x)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def test_dice_uses_masked_batch_moments_in_training_and_moving_ones_after():
+    layer = Dice(momentum=0.9, alpha_initializer=keras.initializers.Constant(0.25))
+    got = _np(layer(KEYS, mask=MASK, training=True))
+    real = KEYS[MASK]  # [4, 2]: the unmasked behaviours
+    mean, var = real.mean(0), real.var(0)
+    p = _sigmoid((KEYS - mean) / np.sqrt(var + 1e-8))
+    np.testing.assert_allclose(got, p * KEYS + (1 - p) * 0.25 * KEYS, rtol=1e-5, atol=1e-6)
+    moving_mean, moving_var = 0.1 * mean, 0.9 + 0.1 * var
+    np.testing.assert_allclose(_np(layer.moving_mean), moving_mean, rtol=1e-5)
+    np.testing.assert_allclose(_np(layer.moving_variance), moving_var, rtol=1e-5)
+    p = _sigmoid((KEYS - moving_mean) / np.sqrt(moving_var + 1e-8))
+    inference = _np(layer(KEYS, mask=MASK, training=False))
+    np.testing.assert_allclose(inference, p * KEYS + (1 - p) * 0.25 * KEYS, rtol=1e-5, atol=1e-6)
+
+
+def test_dice_hand_example():
+    # Batch [-1, 1]: mean 0, variance 1, so p = sigmoid(+-1); alpha 0.
+    got = _np(Dice()(np.array([[-1.0], [1.0]], "float32"), training=True))[:, 0]
+    np.testing.assert_allclose(got, [-_sigmoid(-1.0), _sigmoid(1.0)], rtol=1e-5)
+
+
+def _attention_reference(layer, query, keys, mask, normalize):
+    x = np.concatenate(
+        [keys, np.repeat(query[:, None], keys.shape[1], 1), keys * query[:, None],
+         keys - query[:, None]], -1,
+    )  # fmt: skip
+    for dense in layer._dense:
+        kernel, bias = (_np(w) for w in dense.weights)
+        x = _sigmoid(x @ kernel + bias)
+    kernel, bias = (_np(w) for w in layer._score.weights)
+    scores = (x @ kernel + bias)[..., 0]
+    if normalize:
+        e = np.where(mask, np.exp(scores - scores.max(-1, keepdims=True)), 0.0)
+        weights = e / np.maximum(e.sum(-1, keepdims=True), 1e-30)
+    else:
+        weights = scores * mask
+    return (weights[..., None] * keys).sum(1), weights
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_attention_pooling_matches_numpy_and_ignores_padding(normalize):
+    layer = AttentionPooling([5, 3], activation="sigmoid", normalize=normalize)
+    pooled, weights = layer(QUERY, KEYS, mask=MASK, return_weights=True)
+    want_pooled, want_weights = _attention_reference(layer, QUERY, KEYS, MASK, normalize)
+    np.testing.assert_allclose(_np(weights), want_weights, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(_np(pooled), want_pooled, rtol=1e-5, atol=1e-6)
+    assert np.all(_np(weights)[~MASK] == 0.0)
+    np.testing.assert_array_equal(_np(pooled)[2], [0.0, 0.0])  # empty history
+    if normalize:
+        np.testing.assert_allclose(_np(weights).sum(-1), [1.0, 1.0, 0.0], rtol=1e-6)
+    junk = KEYS.copy()
+    junk[~MASK] = 1e3  # whatever sits in padded slots changes nothing
+    np.testing.assert_allclose(_np(layer(QUERY, junk, mask=MASK)), _np(pooled), rtol=1e-5)
+
+
+@pytest.mark.parametrize("activation", ["dice", "prelu"])
+def test_attention_pooling_with_learned_activations_round_trips(activation):
+    layer = AttentionPooling([4], activation=activation)
+    out = _np(layer(QUERY, KEYS, mask=MASK, training=True))
+    clone = AttentionPooling.from_config(layer.get_config())
+    clone.build(QUERY.shape, KEYS.shape)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(
+        _np(clone(QUERY, KEYS, mask=MASK)), _np(layer(QUERY, KEYS, mask=MASK))
+    )
+    assert out.shape == (3, 2) and np.all(out[2] == 0.0)
+
+
+def _augru_reference(cell, x, scores, mask):
+    kernel, recurrent, bias = (_np(w) for w in cell.weights)
+    h = np.zeros((x.shape[0], cell.units), "float32")
+    for t in range(x.shape[1]):
+        xp, hp = x[:, t] @ kernel + bias, h @ recurrent
+        xu, xr, xh = np.split(xp, 3, -1)
+        hu, hr, hh = np.split(hp, 3, -1)
+        u = _sigmoid(xu + hu) * scores[:, t : t + 1]
+        r = _sigmoid(xr + hr)
+        new = (1 - u) * h + u * np.tanh(xh + r * hh)
+        h = np.where(mask[:, t : t + 1], new, h)
+    return h
+
+
+def _run_augru(cell, x, scores, mask):
+    steps = np.concatenate([x, scores[..., None]], -1)
+    return _np(keras.layers.RNN(cell)(steps, mask=mask))
+
+
+def test_augru_matches_numpy_and_carries_state_over_masked_steps():
+    cell = AUGRUCell(3)
+    scores = RNG.uniform(size=(3, 4)).astype("float32")
+    got = _run_augru(cell, KEYS, scores, MASK)
+    np.testing.assert_allclose(
+        got, _augru_reference(cell, KEYS, scores, MASK), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_array_equal(got[2], 0.0)  # all steps masked: the initial state
+    # A zero score leaves the state unchanged, whatever the behaviour.
+    zero = scores.copy()
+    zero[0, 2] = 0.0
+    full = np.ones_like(MASK)
+    upto2 = _augru_reference(cell, KEYS[:, :2], zero[:, :2], full[:, :2])
+    upto3 = _augru_reference(cell, KEYS[:, :3], zero[:, :3], full[:, :3])
+    np.testing.assert_allclose(upto3[0], upto2[0], rtol=1e-6)
+    np.testing.assert_allclose(
+        _run_augru(cell, KEYS[:, :3], zero[:, :3], full[:, :3]), upto3, rtol=1e-5, atol=1e-6
+    )
+
+
+def test_augru_with_unit_scores_is_keras_gru_with_reset_after():
+    # Keras' gate z keeps the old state (h = z h + (1 - z) h~): z = 1 - u,
+    # i.e. the update gate's weights negated; its recurrent bias is zero here.
+    cell = AUGRUCell(3)
+    ours = _run_augru(cell, KEYS, np.ones((3, 4), "float32"), MASK)
+    flip = np.concatenate([-np.ones(3), np.ones(6)]).astype("float32")
+    kernel, recurrent, bias = (_np(w) * flip for w in cell.weights)
+    gru = keras.layers.GRU(3, reset_after=True)
+    gru.build(KEYS.shape)
+    gru.set_weights([kernel, recurrent, np.stack([bias, np.zeros_like(bias)])])
+    np.testing.assert_allclose(_np(gru(KEYS, mask=MASK)), ours, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["mean", "sum", "max"])
+def test_sequence_pooling_over_real_steps_only(mode):
+    got = _np(SequencePooling(mode)(KEYS, mask=MASK))
+    for row in range(3):
+        real = KEYS[row][MASK[row]]
+        if not len(real):
+            np.testing.assert_array_equal(got[row], 0.0)
+            continue
+        want = {"mean": real.mean(0), "sum": real.sum(0), "max": real.max(0)}[mode]
+        np.testing.assert_allclose(got[row], want, rtol=1e-6)

@@ -1,0 +1,147 @@
+"""Sequence feature: a user's variable-length behaviour history."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_DTYPES = ("string", "int64", "float32")
+
+
+@dataclasses.dataclass
+class SequenceFeature:
+    """A list of values per example: clicked items, their categories, times.
+
+    Histories are ordered oldest first. The model takes them as one padded
+    `[batch, width]` tensor of raw values (any width, also 0), valid entries
+    first and `padding_value` after them; inside the model each row keeps its
+    `max_length` most recent entries (the last ones before the padding) and a
+    mask marks the rest, so every layer can give padding exactly zero weight.
+
+    A categorical sequence reads the vocabulary and embedding table of the
+    categorical feature it names in `shares` (behaviour items share the
+    candidate item's table); `FeatureSpec.fit` learns that vocabulary from
+    the candidate column and the histories together. A `float32` sequence
+    (timestamps, say) is passed through as numbers.
+
+    Sequences of one history must be aligned: name the item sequence in
+    `length_from` of the category and time sequences, and they are truncated
+    and masked with its lengths.
+
+    Args:
+        name: str. Input name and data column (lists or arrays per row).
+        shares: str or None. Categorical feature whose vocabulary and
+            embedding this sequence uses; required unless dtype is float32.
+        dtype: str. `"int64"`, `"string"` or `"float32"`. Defaults to the
+            shared feature's dtype (float32 without `shares`).
+        max_length: int. Most recent entries kept per row. Defaults to `50`.
+        padding_value: pad entry of the raw tensor. Defaults to `-1` for
+            int64, `""` for string, `NaN` for float32.
+        length_from: str or None. Sequence feature whose lengths (and so
+            truncation and mask) this one uses. Defaults to `None` (its own).
+
+    Example:
+
+    >>> spec = FeatureSpec([
+    ...     CategoricalFeature("item_id", dtype="int64"),
+    ...     SequenceFeature("history", shares="item_id", max_length=100),
+    ... ]).fit(frame)             # frame.history: lists of item ids
+    """
+
+    name: str
+    shares: str | None = None
+    dtype: str | None = None
+    max_length: int = 50
+    padding_value: Any = None
+    length_from: str | None = None
+
+    kind = "sequence"
+
+    def __post_init__(self):
+        if self.dtype is not None and self.dtype not in _DTYPES:
+            raise ValueError(
+                f"Feature '{self.name}': dtype must be one of {_DTYPES}. "
+                f"Received: dtype={self.dtype!r}"
+            )
+        if self.shares is None and self.dtype not in (None, "float32"):
+            raise ValueError(
+                f"Sequence feature '{self.name}' of dtype {self.dtype} needs `shares`: "
+                "the categorical feature whose vocabulary and embedding it uses."
+            )
+        if self.shares is None:
+            self.dtype = "float32"
+        if int(self.max_length) < 1:
+            raise ValueError(
+                f"Feature '{self.name}': max_length must be >= 1. Received: {self.max_length}"
+            )
+        self.max_length = int(self.max_length)
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.dtype is not None
+
+    @property
+    def pad(self):
+        """The padding entry, in the feature's dtype."""
+        if self.padding_value is not None:
+            return self.padding_value
+        return {"int64": -1, "string": "", "float32": float("nan")}[self.dtype]
+
+    def fit(self, column: pd.Series) -> SequenceFeature:
+        return dataclasses.replace(self)
+
+    def to_config(self) -> dict[str, Any]:
+        config = {"kind": self.kind, **dataclasses.asdict(self)}
+        if isinstance(self.padding_value, float) and np.isnan(self.padding_value):
+            config["padding_value"] = None  # NaN is the float default; JSON has no NaN
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> SequenceFeature:
+        return cls(**{k: v for k, v in config.items() if k != "kind"})
+
+
+def pad_sequences(column: pd.Series, feature: SequenceFeature) -> np.ndarray:
+    """A column of lists -> `[rows, width]` array, each row's `max_length`
+    most recent entries first and `feature.pad` after them.
+
+    `width` is the longest kept row (at least 1). A missing cell is an empty
+    history; an entry equal to the padding value is an error, since it would
+    silently end the history there.
+    """
+    rows, lengths = [], np.zeros(len(column), np.int64)
+    for i, value in enumerate(column):
+        if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
+            value = []
+        if isinstance(value, (str, bytes)):
+            raise ValueError(
+                f"Sequence feature '{feature.name}' expects a list per row; "
+                f"row {i} is the string {value!r}."
+            )
+        kept = list(value)[-feature.max_length :]
+        rows.append(kept)
+        lengths[i] = len(kept)
+    width = max(1, int(lengths.max(initial=0)))
+    numpy_dtype = {"int64": np.int64, "string": object, "float32": np.float32}[feature.dtype]
+    out = np.full((len(column), width), feature.pad, dtype=numpy_dtype)
+    for i, kept in enumerate(rows):
+        if not kept:
+            continue
+        try:
+            values = np.asarray(kept, dtype=numpy_dtype)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"Sequence feature '{feature.name}' ({feature.dtype}) row {i}: {error}"
+            ) from None
+        if feature.dtype == "string":
+            values = np.array([str(v) for v in kept], dtype=object)
+        if feature.dtype != "float32" and np.any(values == feature.pad):
+            raise ValueError(
+                f"Sequence feature '{feature.name}' row {i} contains the padding "
+                f"value {feature.pad!r}; choose another padding_value."
+            )
+        out[i, : len(kept)] = values
+    return out

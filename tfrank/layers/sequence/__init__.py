@@ -1,0 +1,8 @@
+"""Layers over behaviour sequences (DIN, DIEN, SIM)."""
+
+from tfrank.layers.sequence.attention_pooling import AttentionPooling
+from tfrank.layers.sequence.augru_cell import AUGRUCell
+from tfrank.layers.sequence.dice import Dice
+from tfrank.layers.sequence.sequence_pooling import SequencePooling
+
+__all__ = ["AUGRUCell", "AttentionPooling", "Dice", "SequencePooling"]
