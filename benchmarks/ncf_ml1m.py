@@ -17,8 +17,10 @@ keeps the best epoch.
 
     python benchmarks/ncf_ml1m.py [--data-dir ../shared/data/ncf_ml1m] [--factors 8 64]
 
-Prints a table and writes benchmarks/results/ncf_ml1m.json and ncf_ml1m.md
-(runs of other models and factors already in the JSON are kept).
+Prints a table and rewrites benchmarks/results/ncf_ml1m.json and ncf_ml1m.md
+after every run (runs of other models and factors already there are kept).
+With `--work-dir DIR --resume`, an interrupted benchmark picks up where it
+stopped: finished runs are read from their metrics.json.
 """
 
 import argparse
@@ -26,7 +28,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 from tfrank.cli.training import train
 from tfrank.data.movielens import load_ncf_ml1m
@@ -52,6 +53,13 @@ def main():
     parser.add_argument("--fine-tune", default="sgd:0.001", help="OPTIMIZER:LEARNING_RATE")
     parser.add_argument("--models", nargs="+", default=["gmf", "ncf_mlp", "pretrained", "neumf"])
     parser.add_argument("--verbose", type=int, default=0, help="2: one line per epoch")
+    parser.add_argument(
+        "--work-dir", help="keep the trained models here (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--resume", action="store_true",
+        help="reuse runs whose model folder in --work-dir already has metrics.json",
+    )  # fmt: skip
     args = parser.parse_args()
     if not os.path.isdir(args.data_dir):
         print(f"NCF ML-1M not found at {args.data_dir}; nothing to do.")
@@ -59,7 +67,9 @@ def main():
     data = load_ncf_ml1m(args.data_dir)
     optimizer, rate = args.fine_tune.split(":")
     runs = []
-    with tempfile.TemporaryDirectory() as root:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = args.work_dir or scratch
+        os.makedirs(root, exist_ok=True)
         for f in args.factors:
             layers = [4 * f, 2 * f, f]
             plan = {
@@ -78,19 +88,24 @@ def main():
             }
             for key in args.models:
                 model, config = plan[key]
-                start = time.perf_counter()
-                metrics = train(
-                    model,
-                    data,
-                    epochs=args.epochs,
-                    batch_size=args.batch_size,
-                    output=os.path.join(root, f"{key}_{f}"),
-                    seed=args.seed,
-                    config=config,
-                    patience=args.patience,
-                    learning_rate=None if key == "pretrained" else args.learning_rate,
-                    verbose=args.verbose,
-                )
+                output = os.path.join(root, f"{key}_{f}")
+                done = os.path.join(output, "metrics.json")
+                if args.resume and os.path.exists(done):
+                    with open(done) as fh:
+                        metrics = json.load(fh)
+                else:
+                    metrics = train(
+                        model,
+                        data,
+                        epochs=args.epochs,
+                        batch_size=args.batch_size,
+                        output=output,
+                        seed=args.seed,
+                        config=config,
+                        patience=args.patience,
+                        learning_rate=None if key == "pretrained" else args.learning_rate,
+                        verbose=args.verbose,
+                    )
                 label = f"{'neumf (pretrained)' if key == 'pretrained' else model}, {f}"
                 run = {
                     "model": label,
@@ -102,7 +117,8 @@ def main():
                     "epochs_run": metrics["epochs_run"],
                     "seconds_per_epoch": metrics["seconds_per_epoch"],
                     "examples_per_second": metrics["examples_per_second"],
-                    "wall_seconds": round(time.perf_counter() - start, 1),
+                    "train_seconds": metrics["train_seconds"],
+                    "settings": {k: v for k, v in vars(args).items() if k != "data_dir"},
                 }
                 runs.append(run)
                 print(
@@ -111,17 +127,17 @@ def main():
                     f"{run['epochs_run']}  {run['seconds_per_epoch']:.0f} s/epoch",
                     flush=True,
                 )
-    settings = {k: v for k, v in vars(args).items() if k != "data_dir"}
-    for run in runs:
-        run["settings"] = settings
+                save(runs)  # after every run: a long benchmark keeps what it finished
+    print(markdown(merged(runs)))
+    return 0
+
+
+def save(runs):
     runs = merged(runs)
-    table = markdown(runs)
-    print(table)
     with open(os.path.join(RESULTS, "ncf_ml1m.json"), "w") as f:
         json.dump({"anchors": ANCHORS, "runs": runs}, f, indent=1)
     with open(os.path.join(RESULTS, "ncf_ml1m.md"), "w") as f:
-        f.write(table + "\n")
-    return 0
+        f.write(markdown(runs) + "\n")
 
 
 def merged(runs):

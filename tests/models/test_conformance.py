@@ -100,7 +100,9 @@ def test_serving_signature_and_assets(trained, name):
     dtypes = {"string": tf.string, "int64": tf.int64, "float32": tf.float32}
     for feature in spec.raw_features:
         assert specs[feature.name].dtype == dtypes[feature.dtype]
-        assert specs[feature.name].shape.as_list() == [None]
+        # Histories: a padded [batch, width] tensor of any width.
+        rank = 2 if feature.kind == "sequence" else 1
+        assert specs[feature.name].shape.as_list() == [None] * rank
     assert list(signature.structured_outputs) == [trained[0][name]["model"].output_name]
     with open(os.path.join(version, "assets.extra", "example_request.json")) as f:
         request = json.load(f)

@@ -1,6 +1,7 @@
 """Loaders, synthetic generators and tf.data pipelines."""
 
 from tfrank.data.avazu import avazu_feature_spec, load_avazu
+from tfrank.data.behaviour_samples import build_samples
 from tfrank.data.criteo import criteo_feature_spec, load_criteo
 from tfrank.data.data_source import DataSource, load_data
 from tfrank.data.frames import read_table, train_validation_split, train_validation_test_split
@@ -15,6 +16,7 @@ from tfrank.data.movielens import (
 )
 from tfrank.data.negative_sampler import NegativeSampler
 from tfrank.data.pipeline import make_dataset
+from tfrank.data.synthetic_behaviour import SyntheticBehaviour, behaviour_feature_spec
 from tfrank.data.synthetic_cf import SyntheticCF
 from tfrank.data.synthetic_ctr import SyntheticCTR
 
@@ -22,9 +24,12 @@ __all__ = [
     "DataSource",
     "ImplicitFeedback",
     "NegativeSampler",
+    "SyntheticBehaviour",
     "SyntheticCF",
     "SyntheticCTR",
     "avazu_feature_spec",
+    "behaviour_feature_spec",
+    "build_samples",
     "criteo_feature_spec",
     "frappe_feature_spec",
     "leave_one_out",

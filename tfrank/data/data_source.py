@@ -122,5 +122,20 @@ def _synthetic_ratings(rows, seed, name, held_out):
     return DataSource(frame, movielens_feature_spec(), label="rating", group="user_id", name=name)
 
 
+def _synthetic_behaviour(rows, seed, name, held_out):
+    from tfrank.data.synthetic_behaviour import SyntheticBehaviour
+
+    # ROWS sets the users (about 140 samples each); the held-out rows are
+    # every user's last click and its negative.
+    users = max(20, rows // 140) if rows != DEFAULT_SYNTHETIC_ROWS else 1500
+    data = SyntheticBehaviour(num_users=users, seed=seed)
+    train, test = data.samples(max_history=data.max_events)
+    return DataSource(test if held_out else train, data.feature_spec(), group="user_id", name=name)
+
+
 # Later model families register the generator their models train on by default.
-SYNTHETIC_SOURCES = {"ctr": _synthetic_ctr, "ratings": _synthetic_ratings}
+SYNTHETIC_SOURCES = {
+    "ctr": _synthetic_ctr,
+    "ratings": _synthetic_ratings,
+    "behaviour": _synthetic_behaviour,
+}

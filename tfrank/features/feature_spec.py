@@ -13,7 +13,11 @@ import pandas as pd
 from tfrank.features.categorical_feature import CategoricalFeature, coerce_categorical
 from tfrank.features.crossed_feature import CrossedFeature
 from tfrank.features.numeric_feature import NumericFeature, coerce_numeric
-from tfrank.features.sequence_feature import SequenceFeature, pad_sequences
+from tfrank.features.sequence_feature import (
+    SequenceFeature,
+    flatten_sequences,
+    pad_sequences,
+)
 
 FEATURE_KINDS = {
     "categorical": CategoricalFeature,
@@ -178,7 +182,9 @@ class FeatureSpec:
                 s.name for s in self.sequence if s.shares and self.owner_of(s.name) == f.name
             ]
             if histories:
-                flat = [column] + [frame[h].explode().dropna() for h in histories]
+                flat = [column] + [
+                    pd.Series(flatten_sequences(frame[h], self[h])[0]) for h in histories
+                ]
                 column = pd.concat(flat, ignore_index=True)
             fitted.append(f.fit(column))
         return FeatureSpec(fitted)

@@ -104,44 +104,60 @@ class SequenceFeature:
         return cls(**{k: v for k, v in config.items() if k != "kind"})
 
 
-def pad_sequences(column: pd.Series, feature: SequenceFeature) -> np.ndarray:
-    """A column of lists -> `[rows, width]` array, each row's `max_length`
-    most recent entries first and `feature.pad` after them.
+def flatten_sequences(column: pd.Series, feature: SequenceFeature):
+    """`(values, lengths)`: every row's entries end to end, and the row lengths.
 
-    `width` is the longest kept row (at least 1). A missing cell is an empty
-    history; an entry equal to the padding value is an error, since it would
-    silently end the history there.
+    A missing cell is an empty history; a string cell is an error (a list
+    was meant), as is a value that does not convert to the feature's dtype.
     """
-    rows, lengths = [], np.zeros(len(column), np.int64)
-    for i, value in enumerate(column):
-        if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
-            value = []
+    numpy_dtype = {"int64": np.int64, "string": object, "float32": np.float32}[feature.dtype]
+    cells = column.to_numpy(dtype=object)
+    lengths = np.zeros(len(cells), np.int64)
+    parts = []
+    for i, value in enumerate(cells):
         if isinstance(value, (str, bytes)):
             raise ValueError(
                 f"Sequence feature '{feature.name}' expects a list per row; "
                 f"row {i} is the string {value!r}."
             )
-        kept = list(value)[-feature.max_length :]
-        rows.append(kept)
-        lengths[i] = len(kept)
-    width = max(1, int(lengths.max(initial=0)))
-    numpy_dtype = {"int64": np.int64, "string": object, "float32": np.float32}[feature.dtype]
-    out = np.full((len(column), width), feature.pad, dtype=numpy_dtype)
-    for i, kept in enumerate(rows):
-        if not kept:
+        if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
             continue
-        try:
-            values = np.asarray(kept, dtype=numpy_dtype)
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"Sequence feature '{feature.name}' ({feature.dtype}) row {i}: {error}"
-            ) from None
+        lengths[i] = len(value)
+        parts.append(value)
+    if not parts:
+        return np.zeros(0, numpy_dtype), lengths
+    try:
         if feature.dtype == "string":
-            values = np.array([str(v) for v in kept], dtype=object)
-        if feature.dtype != "float32" and np.any(values == feature.pad):
+            values = np.array([str(v) for part in parts for v in part], dtype=object)
+        else:
+            values = np.concatenate([np.asarray(part) for part in parts]).astype(numpy_dtype)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Sequence feature '{feature.name}' ({feature.dtype}): {error}") from None
+    return values, lengths
+
+
+def pad_sequences(column: pd.Series, feature: SequenceFeature) -> np.ndarray:
+    """A column of lists -> `[rows, width]` array, each row's `max_length`
+    most recent entries first and `feature.pad` after them.
+
+    `width` is the longest kept row (at least 1). An entry equal to the
+    padding value is an error, since it would silently end the history there.
+    """
+    values, lengths = flatten_sequences(column, feature)
+    if feature.dtype != "float32" and len(values):
+        bad = np.flatnonzero(values == feature.pad)
+        if len(bad):
+            row = int(np.searchsorted(np.cumsum(lengths), bad[0], side="right"))
             raise ValueError(
-                f"Sequence feature '{feature.name}' row {i} contains the padding "
+                f"Sequence feature '{feature.name}' row {row} contains the padding "
                 f"value {feature.pad!r}; choose another padding_value."
             )
-        out[i, : len(kept)] = values
+    kept = np.minimum(lengths, feature.max_length)
+    width = max(1, int(kept.max(initial=0)))
+    out = np.full((len(lengths), width), feature.pad, dtype=values.dtype)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    position = np.arange(len(values)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    dropped = np.repeat(lengths - kept, lengths)  # the oldest entries go
+    keep = position >= dropped
+    out[rows[keep], (position - dropped)[keep]] = values[keep]
     return out

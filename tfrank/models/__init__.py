@@ -2,11 +2,13 @@
 
 from tfrank.models.afm import AFM
 from tfrank.models.autorec import AutoRec
+from tfrank.models.behaviour_model import BehaviourModel
 from tfrank.models.biased_mf import BiasedMF
 from tfrank.models.dcn import DCN
 from tfrank.models.dcn_v2 import DCNv2
 from tfrank.models.deep_crossing import DeepCrossing
 from tfrank.models.deepfm import DeepFM
+from tfrank.models.din import DIN
 from tfrank.models.dlrm import DLRM
 from tfrank.models.fm import FM
 from tfrank.models.fnn import FNN
@@ -19,14 +21,17 @@ from tfrank.models.nfm import NFM
 from tfrank.models.pnn import PNN
 from tfrank.models.ranking_model import RankingModel
 from tfrank.models.rating_model import RatingModel
+from tfrank.models.seq_base import SeqBase
 from tfrank.models.wide_and_deep import WideAndDeep
 
 __all__ = [
     "AFM",
     "AutoRec",
+    "BehaviourModel",
     "BiasedMF",
     "DCN",
     "DCNv2",
+    "DIN",
     "DLRM",
     "DeepCrossing",
     "DeepFM",
@@ -41,5 +46,6 @@ __all__ = [
     "PNN",
     "RankingModel",
     "RatingModel",
+    "SeqBase",
     "WideAndDeep",
 ]

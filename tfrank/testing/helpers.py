@@ -85,11 +85,15 @@ def tiny_implicit_spec(frame: pd.DataFrame | None = None):
 
 def conformance_data(model_name: str, ctr_spec, ctr_frame):
     """`(spec, frame)` a registered model trains on in the conformance test:
-    the CTR table, user/item rows for implicit-feedback models, or the same
-    rows with 1..5 ratings as `label` for rating models."""
+    the CTR table, behaviour samples for models that read histories,
+    user/item rows for implicit-feedback models, or the same rows with 1..5
+    ratings as `label` for rating models."""
     from tfrank.registry import get_model_class
 
-    task = get_model_class(model_name).task
+    model_cls = get_model_class(model_name)
+    if model_cls.accepts_sequences:
+        return tiny_behaviour_data()
+    task = model_cls.task
     if task in ("implicit", "rating"):
         frame = tiny_implicit_frame()
         if task == "rating":
@@ -99,6 +103,19 @@ def conformance_data(model_name: str, ctr_spec, ctr_frame):
             )
         return tiny_implicit_spec(frame), frame
     return ctr_spec, ctr_frame
+
+
+def tiny_behaviour_data():
+    """`(spec, frame)`: a few hundred behaviour samples (histories up to 12
+    kept 8 deep, empty ones included), for sequence models' tests."""
+    from tfrank.data.synthetic_behaviour import SyntheticBehaviour
+
+    data = SyntheticBehaviour(
+        num_users=30, num_items=60, num_categories=5, min_events=1, max_events=12,
+        revisit_gap=4, seed=0,
+    )  # fmt: skip
+    train, _ = data.samples(max_history=12, min_history=0)
+    return data.feature_spec(max_length=8, embedding_dim=4).fit(train), train
 
 
 def small_model_config(model_name: str) -> dict:

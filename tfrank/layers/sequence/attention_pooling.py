@@ -88,7 +88,7 @@ class AttentionPooling(keras.layers.Layer):
         if self.normalize:
             scores = ops.where(mask, scores, -1e9)
             return ops.softmax(scores, axis=-1) * keep
-        return scores * keep
+        return ops.where(mask, scores, 0.0)
 
     def compute_output_spec(self, query, keys, mask=None, return_weights=False, training=None):
         pooled = keras.KerasTensor(query.shape, dtype=query.dtype)

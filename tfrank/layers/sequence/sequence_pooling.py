@@ -54,8 +54,8 @@ class SequencePooling(keras.layers.Layer):
             return total
         return total / ops.maximum(ops.sum(keep, axis=1), 1.0)
 
-    def compute_output_shape(self, input_shape, mask_shape=None):
-        return (input_shape[0], input_shape[2])
+    def compute_output_spec(self, inputs, mask=None):
+        return keras.KerasTensor((inputs.shape[0], inputs.shape[2]), dtype=inputs.dtype)
 
     def compute_mask(self, inputs, mask=None):
         return None

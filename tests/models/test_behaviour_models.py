@@ -1,0 +1,94 @@
+"""DIN and the sequence base model: histories of any width, padding, regularization."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfrank.data import make_dataset
+from tfrank.models import DIN, DeepFM, SeqBase
+from tfrank.models.behaviour import embedding_frequencies
+from tfrank.testing.helpers import small_model_config, tiny_behaviour_data
+
+SPEC, FRAME = tiny_behaviour_data()  # histories kept 8 deep
+
+
+def _request(history, categories=None, user=3, item=5, category=2):
+    categories = categories if categories is not None else [c % 5 for c in history]
+    return {
+        "user_id": tf.constant([user], tf.int64),
+        "item_id": tf.constant([item], tf.int64),
+        "category": tf.constant([category], tf.int64),
+        "history_items": tf.constant([history], tf.int64, shape=(1, len(history))),
+        "history_categories": tf.constant([categories], tf.int64, shape=(1, len(history))),
+        "history_times": tf.constant([[float(i) for i in range(len(history))]], tf.float32,
+                                     shape=(1, len(history))),
+    }  # fmt: skip
+
+
+def _pad(request, width):
+    out = dict(request)
+    for name, pad in [("history_items", -1), ("history_categories", -1),
+                      ("history_times", np.nan)]:  # fmt: skip
+        value = request[name].numpy()
+        filler = np.full((1, width - value.shape[1]), pad, value.dtype)
+        out[name] = tf.constant(np.concatenate([value, filler], 1))
+    return out
+
+
+@pytest.mark.parametrize("cls", [DIN, SeqBase])
+def test_padding_width_and_old_behaviours_beyond_max_length_change_nothing(cls):
+    keras.utils.set_random_seed(0)
+    model = cls(SPEC, **small_model_config(cls.__name__.lower().replace("seqbase", "seq_base")))
+    recent = [11, 12, 13, 14, 15, 16, 17, 18]
+    score = model(_request(recent)).numpy()
+    np.testing.assert_allclose(model(_pad(_request(recent), 40)).numpy(), score, rtol=1e-6)
+    longer = model(_request([40, 41, 42] + recent)).numpy()  # 3 older ones are cut
+    np.testing.assert_allclose(longer, score, rtol=1e-6)
+    empty = model(_request([])).numpy()
+    assert np.isfinite(empty).all() and not np.array_equal(empty, score)
+
+
+def test_din_attention_weights_follow_the_history_and_vanish_on_padding():
+    model = DIN(SPEC, attention_units=[4], hidden_units=[8])
+    weights = model.attention_weights(_pad(_request([11, 12, 13]), 6)).numpy()
+    assert weights.shape == (1, 7)  # the transform adds one padded step
+    assert np.all(weights[0, 3:] == 0.0) and np.all(weights[0, :3] != 0.0)
+    assert model.get_layer("attention_history_items").normalize is False
+
+
+def test_din_with_softmax_and_prelu_round_trips_its_config():
+    model = DIN(SPEC, attention_units=[4], hidden_units=[8], attention_activation="prelu",
+                activation="prelu", normalize_attention=True)  # fmt: skip
+    clone = DIN.from_config(model.get_config())
+    assert clone.normalize_attention and clone.activation == "prelu"
+    weights = model.attention_weights(_request([11, 12, 13])).numpy()
+    np.testing.assert_allclose(weights.sum(), 1.0, rtol=1e-6)
+
+
+def test_mini_batch_aware_l2_uses_training_frequencies_and_only_in_training():
+    dataset = make_dataset(FRAME, SPEC, batch_size=64)
+    model = DIN.for_training(SPEC, {**small_model_config("din"), "mba_l2": 0.5}, dataset)
+    counts = embedding_frequencies(model, dataset)
+    item_table_rows = SPEC["user_id"].vocabulary_size  # user ids come first in the table
+    frequency = model.get_layer("embeddings").frequencies["4"].numpy()
+    item_counts = counts["item_id"] + counts["history_items"]
+    size = SPEC["item_id"].vocabulary_size
+    np.testing.assert_array_equal(
+        frequency[item_table_rows : item_table_rows + size], np.maximum(item_counts, 1)
+    )
+    features, labels = next(iter(dataset))
+    model(features, training=True)
+    assert len(model.losses) == 1 and float(model.losses[0]) > 0
+    model(features, training=False)
+    assert not model.losses
+
+
+def test_models_without_histories_refuse_behaviour_specs_and_vice_versa():
+    with pytest.raises(ValueError, match="does not read sequence features"):
+        DeepFM(SPEC)
+    from tfrank.features import FeatureSpec
+
+    flat = FeatureSpec([f for f in SPEC.features if f.kind != "sequence"])
+    with pytest.raises(ValueError, match="needs a behaviour history"):
+        DIN(flat)

@@ -1,0 +1,86 @@
+"""The behaviour models' base model: mean-pooled history and an MLP."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from tfrank.layers.sequence.sequence_pooling import SequencePooling
+from tfrank.models.behaviour import (
+    activation_tower,
+    embed_behaviours,
+    history_groups,
+    profile_vector,
+    query_keys_mask,
+)
+from tfrank.models.behaviour_model import BehaviourModel
+from tfrank.models.ranking_model import (
+    as_feature_spec,
+    make_inputs,
+    probability,
+    transform_features,
+)
+from tfrank.registry import register_model
+
+
+@register_model("seq_base")
+class SeqBase(BehaviourModel):
+    """Embedding & MLP over a pooled history (DIN paper's BaseModel).
+
+        v_U = (1 / |H|) sum_{i in H} e_i
+        p = sigmoid(MLP([profile; candidate; context; v_U]))
+
+    The same embeddings as `din` (`e_i` concatenates a behaviour's item,
+    category, ... embeddings), the history pooled without looking at the
+    candidate: what DIN's attention improves on. An empty history pools to
+    zeros.
+
+    Args:
+        feature_spec: fitted `FeatureSpec` with at least one history.
+        hidden_units: list of int. Defaults to `(200, 80)`.
+        activation: `"prelu"`, `"dice"` or an activation name. Defaults to
+            `"prelu"`.
+        pooling: `"mean"`, `"sum"` or `"max"`. Defaults to `"mean"`.
+        mba_l2: float. Mini-batch-aware L2 (see `DIN`). Defaults to `0.0`.
+        dropout: float. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = SeqBase(spec)
+    >>> model.compile()
+    >>> model.fit(train_dataset, epochs=2)
+
+    References:
+        - [Zhou et al., 2018](https://arxiv.org/abs/1706.06978), section 4.2
+    """
+
+    small_config = {"hidden_units": [8]}
+
+    def __init__(
+        self,
+        feature_spec,
+        hidden_units=(200, 80),
+        activation="prelu",
+        pooling="mean",
+        mba_l2=0.0,
+        dropout=0.0,
+        **kwargs,
+    ):
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        transformed = transform_features(spec, inputs)
+        embedded = embed_behaviours(spec, transformed, mba_l2)
+        parts = [profile_vector(spec, transformed, embedded)]
+        for group in history_groups(spec):
+            _, keys, mask = query_keys_mask(spec, transformed, embedded, group)
+            parts.append(SequencePooling(pooling, name=f"pool_{group[0]}")(keys, mask=mask))
+        hidden = activation_tower(ops.concatenate(parts, -1), hidden_units, activation, dropout)
+        logit = keras.layers.Dense(1, name="logit")(hidden)
+        config = dict(
+            hidden_units=[int(u) for u in hidden_units],
+            activation=activation,
+            pooling=pooling,
+            mba_l2=float(mba_l2),
+            dropout=float(dropout),
+        )
+        super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
