@@ -150,3 +150,63 @@ def test_sequence_pooling_over_real_steps_only(mode):
             continue
         want = {"mean": real.mean(0), "sum": real.sum(0), "max": real.max(0)}[mode]
         np.testing.assert_allclose(got[row], want, rtol=1e-6)
+
+
+def test_auxiliary_loss_matches_numpy_skipping_padding_and_equal_negatives():
+    from tfrank.layers import AuxiliaryInterestLoss
+
+    layer = AuxiliaryInterestLoss([3], weight=0.5)
+    states = RNG.normal(size=(3, 4, 2)).astype("float32")
+    behaviours = KEYS.copy()
+    behaviours[1, 1] = behaviours[0, 1]  # row 0's negative at step 1 equals its positive
+    mask = np.array([[1, 1, 1, 0], [1, 1, 1, 1], [1, 1, 0, 0]], bool)
+    layer(states, behaviours, mask, training=True)
+    (d_kernel, d_bias), (s_kernel, s_bias) = [[_np(w) for w in d.weights] for d in
+                                              (layer._dense[0], layer._score)]  # fmt: skip
+
+    def logit(h, e):
+        return (_sigmoid(np.concatenate([h, e]) @ d_kernel + d_bias) @ s_kernel + s_bias)[0]
+
+    terms = []
+    for b in range(3):
+        for t in range(3):
+            negative_row = (b - 1) % 3
+            if not (mask[b, t] and mask[b, t + 1] and mask[negative_row, t + 1]):
+                continue
+            positive, negative = behaviours[b, t + 1], behaviours[negative_row, t + 1]
+            if np.array_equal(positive, negative):
+                continue
+            terms.append(
+                np.log1p(np.exp(-logit(states[b, t], positive)))
+                + np.log1p(np.exp(logit(states[b, t], negative)))
+            )
+    assert len(terms) == 3  # (0, 0), (1, 1), (2, 0): the rest touch padding or (1, 0) equals
+    np.testing.assert_allclose(float(layer.losses[0]), 0.5 * np.mean(terms), rtol=1e-5)
+    out = layer(states, behaviours, mask, training=False)
+    assert not layer.losses
+    np.testing.assert_array_equal(_np(out), states)
+
+
+def test_hard_search_keeps_the_latest_behaviours_of_the_candidates_category():
+    from tfrank.layers import BehaviourSearch
+
+    categories = np.array([[1, 2, 1, 1, 2, 1], [2, 2, 2, 2, 2, 2]])
+    mask = np.array([[1, 1, 1, 1, 1, 0], [1, 1, 1, 0, 0, 0]], bool)  # step 5 of row 0: padding
+    keys = np.zeros((2, 6, 2), "float32")
+    index, found = BehaviourSearch(top_k=4, mode="hard")(
+        np.zeros((2, 2), "float32"), keys, mask, np.array([1, 1]), categories
+    )
+    index, found = _np(index), _np(found)
+    assert index[0][found[0]].tolist() == [3, 2, 0] and found[0].tolist() == [1, 1, 1, 0]
+    assert not found[1].any()  # no behaviour of category 1
+
+
+def test_soft_search_ranks_real_behaviours_by_inner_product():
+    from tfrank.layers import BehaviourSearch
+
+    query = np.array([[1.0, 0.0]], "float32")
+    keys = np.array([[[0.5, 0], [3.0, 0], [-1.0, 0], [9.0, 0]]], "float32")
+    mask = np.array([[1, 1, 1, 0]], bool)
+    index, found = BehaviourSearch(top_k=5, mode="soft")(query, keys, mask)
+    assert _np(index)[0][_np(found)[0]].tolist() == [1, 0, 2]  # 9.0 is padding
+    assert _np(found)[0].tolist() == [1, 1, 1, 0, 0]  # top_k beyond the history

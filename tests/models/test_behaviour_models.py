@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tfrank.data import make_dataset
-from tfrank.models import DIN, DeepFM, SeqBase
+from tfrank.models import DIEN, DIN, DeepFM
 from tfrank.models.behaviour import embedding_frequencies
 from tfrank.testing.helpers import small_model_config, tiny_behaviour_data
 
@@ -36,10 +36,12 @@ def _pad(request, width):
     return out
 
 
-@pytest.mark.parametrize("cls", [DIN, SeqBase])
-def test_padding_width_and_old_behaviours_beyond_max_length_change_nothing(cls):
+@pytest.mark.parametrize("name", ["din", "dien", "sim", "seq_base"])
+def test_padding_width_and_old_behaviours_beyond_max_length_change_nothing(name):
+    from tfrank.registry import get_model_class
+
     keras.utils.set_random_seed(0)
-    model = cls(SPEC, **small_model_config(cls.__name__.lower().replace("seqbase", "seq_base")))
+    model = get_model_class(name)(SPEC, **small_model_config(name))
     recent = [11, 12, 13, 14, 15, 16, 17, 18]
     score = model(_request(recent)).numpy()
     np.testing.assert_allclose(model(_pad(_request(recent), 40)).numpy(), score, rtol=1e-6)
@@ -92,3 +94,39 @@ def test_models_without_histories_refuse_behaviour_specs_and_vice_versa():
     flat = FeatureSpec([f for f in SPEC.features if f.kind != "sequence"])
     with pytest.raises(ValueError, match="needs a behaviour history"):
         DIN(flat)
+
+
+def test_dien_auxiliary_loss_is_optional_and_attention_is_a_softmax_over_real_steps():
+    dataset = make_dataset(FRAME, SPEC, batch_size=64)
+    features, _ = next(iter(dataset))
+    with_aux = DIEN(SPEC, **small_model_config("dien"))
+    with_aux(features, training=True)
+    assert len(with_aux.losses) == 1 and float(with_aux.losses[0]) > 0
+    without = DIEN(SPEC, **{**small_model_config("dien"), "auxiliary_weight": 0.0})
+    without(features, training=True)
+    assert not without.losses
+    weights = with_aux.attention_weights(_pad(_request([11, 12, 13]), 5)).numpy()
+    np.testing.assert_allclose(weights[0, :3].sum(), 1.0, rtol=1e-6)
+    assert np.all(weights[0, 3:] == 0.0)
+
+
+def test_sim_reads_old_behaviours_only_through_its_search():
+    from tfrank.features import FeatureSpec
+    from tfrank.models import SIM
+
+    long_spec = FeatureSpec.from_config(SPEC.to_config())
+    for f in long_spec.sequence:
+        f.max_length = 40
+    keras.utils.set_random_seed(0)
+    model = SIM(long_spec, top_k=3, short_length=2, attention_units=[4], hidden_units=[8],
+                attention_activation="sigmoid", activation="sigmoid")  # fmt: skip
+    history = [10 + i for i in range(30)]
+    categories = [3] * 30
+    categories[5] = 2  # the candidate's category, far beyond the short-term window
+    base = model(_request(history, categories, category=2)).numpy()
+    other = list(history)
+    other[8] = 55  # an old behaviour of another category: never read
+    np.testing.assert_array_equal(model(_request(other, categories, category=2)).numpy(), base)
+    other = list(history)
+    other[5] = 55  # the retrieved one
+    assert not np.array_equal(model(_request(other, categories, category=2)).numpy(), base)

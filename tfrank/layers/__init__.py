@@ -17,12 +17,21 @@ from tfrank.layers.interaction import (
     ProductLayer,
 )
 from tfrank.layers.preprocessing import FeatureTransform
-from tfrank.layers.sequence import AttentionPooling, AUGRUCell, Dice, SequencePooling
+from tfrank.layers.sequence import (
+    AttentionPooling,
+    AUGRUCell,
+    AuxiliaryInterestLoss,
+    BehaviourSearch,
+    Dice,
+    SequencePooling,
+)
 
 __all__ = [
     "AFMInteraction",
     "AUGRUCell",
     "AttentionPooling",
+    "AuxiliaryInterestLoss",
+    "BehaviourSearch",
     "AutoRecLayer",
     "BiInteractionPooling",
     "CrossLayer",

@@ -8,6 +8,7 @@ from tfrank.models.dcn import DCN
 from tfrank.models.dcn_v2 import DCNv2
 from tfrank.models.deep_crossing import DeepCrossing
 from tfrank.models.deepfm import DeepFM
+from tfrank.models.dien import DIEN
 from tfrank.models.din import DIN
 from tfrank.models.dlrm import DLRM
 from tfrank.models.fm import FM
@@ -22,6 +23,7 @@ from tfrank.models.pnn import PNN
 from tfrank.models.ranking_model import RankingModel
 from tfrank.models.rating_model import RatingModel
 from tfrank.models.seq_base import SeqBase
+from tfrank.models.sim import SIM
 from tfrank.models.wide_and_deep import WideAndDeep
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "BiasedMF",
     "DCN",
     "DCNv2",
+    "DIEN",
     "DIN",
     "DLRM",
     "DeepCrossing",
@@ -46,6 +49,7 @@ __all__ = [
     "PNN",
     "RankingModel",
     "RatingModel",
+    "SIM",
     "SeqBase",
     "WideAndDeep",
 ]

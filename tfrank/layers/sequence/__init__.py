@@ -2,7 +2,16 @@
 
 from tfrank.layers.sequence.attention_pooling import AttentionPooling
 from tfrank.layers.sequence.augru_cell import AUGRUCell
+from tfrank.layers.sequence.auxiliary_interest_loss import AuxiliaryInterestLoss
+from tfrank.layers.sequence.behaviour_search import BehaviourSearch
 from tfrank.layers.sequence.dice import Dice
 from tfrank.layers.sequence.sequence_pooling import SequencePooling
 
-__all__ = ["AUGRUCell", "AttentionPooling", "Dice", "SequencePooling"]
+__all__ = [
+    "AUGRUCell",
+    "AttentionPooling",
+    "AuxiliaryInterestLoss",
+    "BehaviourSearch",
+    "Dice",
+    "SequencePooling",
+]

@@ -1,0 +1,96 @@
+"""BehaviourSearch: SIM's General Search Unit over a long history."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from tfrank.registry import register_layer
+
+_MODES = ("hard", "soft")
+
+
+@register_layer
+class BehaviourSearch(keras.layers.Layer):
+    """Retrieves the `top_k` behaviours relevant to the candidate.
+
+    - hard search: behaviours whose category equals the candidate's, the
+      `top_k` most recent of them;
+    - soft search: the `top_k` behaviours with the largest inner product
+      `<e_i, e_c>` with the candidate.
+
+    The cost is one comparison (hard) or one dot product (soft) per
+    behaviour plus a top-k, so histories of tens of thousands of steps are
+    cheap; only the `top_k` retrieved go on to attention (the Exact Search
+    Unit). Retrieved slots beyond the matches are masked.
+
+    Args:
+        top_k: int. Defaults to `50`.
+        mode: `"hard"` or `"soft"`. Defaults to `"hard"`.
+
+    Call arguments:
+        query: `[batch, dim]` candidate embedding (soft search).
+        keys: `[batch, steps, dim]` behaviour embeddings.
+        mask: bool `[batch, steps]`.
+        query_category: int `[batch]` (hard search).
+        key_categories: int `[batch, steps]` (hard search).
+
+    Returns:
+        `(indices, found)`: `[batch, top_k]` int32 step indices into `keys`
+        (most relevant first) and their bool mask. Gather anything aligned
+        with the history with `ops.take_along_axis(x, indices, axis=1)`.
+
+    Example:
+
+    >>> search = BehaviourSearch(top_k=50, mode="hard")
+    >>> index, found = search(candidate, history, mask, candidate_category,
+    ...                       history_categories)
+
+    References:
+        - [Pi et al., 2020](https://arxiv.org/abs/2006.05639)
+    """
+
+    def __init__(self, top_k=50, mode="hard", **kwargs):
+        super().__init__(**kwargs)
+        if mode not in _MODES:
+            raise ValueError(f"mode must be one of {_MODES}. Received: {mode!r}")
+        self.top_k = int(top_k)
+        self.mode = mode
+
+    def call(self, query, keys, mask, query_category=None, key_categories=None):
+        mask = ops.cast(mask, "bool")
+        steps = ops.shape(keys)[1]
+        position = ops.cast(ops.expand_dims(ops.arange(steps), 0), "float32")
+        if self.mode == "hard":
+            if query_category is None or key_categories is None:
+                raise ValueError("Hard search needs query_category and key_categories.")
+            same = ops.equal(key_categories, ops.expand_dims(query_category, 1))
+            matched = mask & same
+            # The latest matches score highest: position + 1, else 0.
+            score = ops.where(matched, position + 1.0, 0.0)
+        else:
+            matched = mask
+            similarity = ops.sum(keys * ops.expand_dims(query, 1), axis=-1)
+            # Any real behaviour outranks padding, whatever its similarity.
+            score = ops.where(mask, similarity, -1e30)
+        # Histories shorter than top_k: pad with unmatched slots so top_k is static.
+        filler = ops.zeros((ops.shape(score)[0], self.top_k), score.dtype)
+        floor = 0.0 if self.mode == "hard" else -1e30
+        score = ops.concatenate([score, filler + floor], axis=1)
+        matched = ops.concatenate([matched, ops.zeros_like(filler, dtype="bool")], axis=1)
+        _, indices = ops.top_k(ops.stop_gradient(score), self.top_k)
+        found = ops.take_along_axis(matched, indices, axis=1)
+        indices = ops.where(found, indices, 0)
+        return ops.cast(indices, "int32"), found
+
+    def compute_output_spec(self, query, keys, mask, query_category=None, key_categories=None):
+        batch = keys.shape[0]
+        return (
+            keras.KerasTensor((batch, self.top_k), dtype="int32"),
+            keras.KerasTensor((batch, self.top_k), dtype="bool"),
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(top_k=self.top_k, mode=self.mode)
+        return config
