@@ -52,3 +52,13 @@ def movielens_100k_dir():
 @pytest.fixture
 def movielens_1m_dir():
     return _shared("movielens_1m")
+
+
+@pytest.fixture
+def amazon_dir():
+    return _shared("amazon_s3rec")
+
+
+@pytest.fixture
+def taobao_dir():
+    return _shared("taobao_user_behavior")

@@ -1,6 +1,7 @@
 """Loaders, synthetic generators and tf.data pipelines."""
 
 from tfrank.data.avazu import avazu_feature_spec, load_avazu
+from tfrank.data.behaviour_logs import load_amazon_s3rec, load_taobao_user_behavior
 from tfrank.data.behaviour_samples import build_samples
 from tfrank.data.criteo import criteo_feature_spec, load_criteo
 from tfrank.data.data_source import DataSource, load_data
@@ -33,11 +34,13 @@ __all__ = [
     "criteo_feature_spec",
     "frappe_feature_spec",
     "leave_one_out",
+    "load_amazon_s3rec",
     "load_frappe",
     "load_movielens_100k",
     "load_movielens_1m_movies",
     "load_movielens_1m_users",
     "load_ncf_ml1m",
+    "load_taobao_user_behavior",
     "movielens_feature_spec",
     "load_avazu",
     "load_criteo",

@@ -48,6 +48,10 @@ def load_data(
     - `frappe:PATH`: Frappe's libFM files (a file, or a folder of them);
     - `ml100k:PATH[:FOLD]`: a MovieLens-100K split's ratings (`u1`..`u5`,
       `ua`, `ub`; default `u1`): its `.base` file, or `.test` when `held_out`;
+    - `amazon:PATH[:NAME]`: S3-Rec's Amazon sequences (`Beauty`, default,
+      or `Toys_and_Games`), `taobao:PATH`: a Taobao UserBehavior CSV; both
+      as behaviour samples (history of the 50 latest events, one sampled
+      negative per click; `held_out` gives each user's last click);
     - `csv:PATH`, `parquet:PATH`: any table with a `label` column (needs a
       feature spec file).
     """
@@ -74,11 +78,14 @@ def load_data(
         frame = test if held_out else train
         return DataSource(frame.head(nrows) if nrows else frame, movielens_feature_spec(),
                           label="rating", group="user_id", name=spec)  # fmt: skip
+    if kind in ("amazon", "taobao"):
+        return _behaviour_log(kind, arg, seed, spec, held_out, nrows)
     if kind in ("csv", "parquet", "table"):
         return DataSource(read_table(arg, nrows), FeatureSpec([]), name=spec)
     raise ValueError(
         f"Unknown data spec {spec!r}: use synthetic[:ROWS], criteo:PATH, avazu:PATH, "
-        "frappe:PATH, ml100k:PATH[:FOLD], csv:PATH or parquet:PATH."
+        "frappe:PATH, ml100k:PATH[:FOLD], amazon:PATH[:NAME], taobao:PATH, csv:PATH or "
+        "parquet:PATH."
     )
 
 
@@ -120,6 +127,23 @@ def _synthetic_ratings(rows, seed, name, held_out):
     test = np.random.default_rng(seed).random(len(frame)) < 0.1
     frame = frame[test if held_out else ~test].reset_index(drop=True)
     return DataSource(frame, movielens_feature_spec(), label="rating", group="user_id", name=name)
+
+
+def _behaviour_log(kind, arg, seed, name, held_out, nrows, max_history=50):
+    from tfrank.data.behaviour_logs import load_amazon_s3rec, load_taobao_user_behavior
+    from tfrank.data.behaviour_samples import build_samples
+    from tfrank.data.synthetic_behaviour import behaviour_feature_spec
+
+    if kind == "amazon":
+        folder, _, dataset = arg.partition(":")
+        events = load_amazon_s3rec(folder, dataset or "Beauty")
+    else:
+        events = load_taobao_user_behavior(arg)
+    train, test = build_samples(events, max_history=max_history, seed=seed)
+    frame = test if held_out else train
+    frame = frame.head(nrows) if nrows else frame
+    spec = behaviour_feature_spec(max_length=max_history)
+    return DataSource(frame, spec, group="user_id", name=name)
 
 
 def _synthetic_behaviour(rows, seed, name, held_out):
