@@ -26,7 +26,9 @@ def make_dataset(
     Columns are converted once to typed arrays (validated against the spec:
     a bad value is an error naming the feature and row); each batch is then a
     gather of whole columns, which is several times faster than slicing
-    rows. With `shuffle=True` the row order is reshuffled every epoch.
+    rows. Sequence features are cut to the longest history in each batch
+    (short histories then cost little however long `max_length` is). With
+    `shuffle=True` the row order is reshuffled every epoch.
 
     Example:
 
@@ -39,6 +41,10 @@ def make_dataset(
         raise ValueError("Cannot make a dataset from an empty table.")
     arrays = feature_spec.frame_to_arrays(frame)
     columns = {name: tf.constant(values) for name, values in arrays.items()}
+    lengths = {
+        f.name: tf.constant(_lengths(arrays[f.name], f.pad), tf.int32)
+        for f in feature_spec.sequence
+    }
     labels = None
     if label is not None:
         if label not in frame.columns:
@@ -58,10 +64,22 @@ def make_dataset(
 
     def gather(rows):
         features = {name: tf.gather(col, rows) for name, col in columns.items()}
+        for name, length in lengths.items():
+            width = tf.maximum(tf.reduce_max(tf.gather(length, rows)), 1)
+            features[name] = features[name][:, :width]
         return features if labels is None else (features, tf.gather(labels, rows))
 
     dataset = indices.map(gather).prefetch(2)
     return dataset.with_options(pipeline_options())
+
+
+def _lengths(values: np.ndarray, pad) -> np.ndarray:
+    """Entries before the padding of each row of a padded sequence array."""
+    if isinstance(pad, float) and np.isnan(pad):
+        real = ~np.isnan(values)
+    else:
+        real = values != pad
+    return real.sum(axis=1).astype(np.int32)
 
 
 def pipeline_options() -> tf.data.Options:
