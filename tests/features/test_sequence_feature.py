@@ -62,7 +62,7 @@ def test_the_transform_truncates_to_recent_entries_and_masks_padding():
     np.testing.assert_array_equal(out["masks"]["times"].numpy(), out["masks"]["history"].numpy())
 
 
-def test_short_and_empty_requests_get_one_masked_step():
+def test_empty_requests_get_one_masked_step_and_short_ones_pass_through():
     transform = FeatureTransform(_spec(max_length=50))
     empty = transform(
         {
@@ -80,7 +80,7 @@ def test_short_and_empty_requests_get_one_masked_step():
             "times": tf.constant([[1.0, 2.0]]),
         }
     )
-    np.testing.assert_array_equal(short["masks"]["history"].numpy(), [[1, 1, 0]])
+    np.testing.assert_array_equal(short["masks"]["history"].numpy(), [[1, 1]])
 
 
 def test_string_sequences_use_the_empty_string_as_padding():
@@ -91,7 +91,7 @@ def test_string_sequences_use_the_empty_string_as_padding():
     arrays = spec.frame_to_arrays(frame)
     assert arrays["cats"].tolist() == [["a", "c"], ["", ""]]
     out = FeatureTransform(spec)({k: tf.constant(v) for k, v in arrays.items()})
-    np.testing.assert_array_equal(out["masks"]["cats"].numpy(), [[1, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(out["masks"]["cats"].numpy(), [[1, 1], [0, 0]])
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,14 @@ def test_models_that_ignore_histories_refuse_them():
 
     with pytest.raises(ValueError, match=r"DeepFM does not read sequence features.*'history'"):
         DeepFM(_spec())
+
+
+def test_dataset_batches_are_cut_to_their_longest_history():
+    from tfrank.data import make_dataset
+
+    spec = _spec(max_length=50)
+    frame = FRAME.assign(label=[1.0, 0.0, 1.0])
+    widths = [b[0]["history"].shape[1] for b in make_dataset(frame, spec, batch_size=2)]
+    assert widths == [3, 5]  # rows 0-1: 3 and 0 entries; row 2: 5
+    ((features, _),) = make_dataset(frame.iloc[[1]], spec, batch_size=2)
+    assert features["history"].shape == (1, 1) and features["times"].shape == (1, 1)

@@ -54,7 +54,7 @@ def test_padding_width_and_old_behaviours_beyond_max_length_change_nothing(name)
 def test_din_attention_weights_follow_the_history_and_vanish_on_padding():
     model = DIN(SPEC, attention_units=[4], hidden_units=[8])
     weights = model.attention_weights(_pad(_request([11, 12, 13]), 6)).numpy()
-    assert weights.shape == (1, 7)  # the transform adds one padded step
+    assert weights.shape == (1, 6)
     assert np.all(weights[0, 3:] == 0.0) and np.all(weights[0, :3] != 0.0)
     assert model.get_layer("attention_history_items").normalize is False
 

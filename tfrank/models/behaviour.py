@@ -35,20 +35,27 @@ def embed_behaviours(spec: FeatureSpec, transformed: dict, mba_l2: float = 0.0) 
     categorical sequence (`[batch, steps, dim]`, the table it shares), from
     one `EmbeddingBank` named "embeddings" (mini-batch-aware L2 optional)."""
     sequences = [f for f in spec.sequence if f.shares]
-    features = bank_features(spec) + [
+    features = behaviour_bank_features(spec)
+    ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
+    ids.update({f.name: transformed["sequences"][f.name] for f in sequences})
+    masks = {f.name: transformed["masks"][f.name] for f in sequences}
+    bank = EmbeddingBank(features, output_mode="dict", mba_l2=mba_l2, name="embeddings")
+    return bank(ids, masks=masks)
+
+
+def behaviour_bank_features(spec: FeatureSpec) -> list[dict]:
+    """`EmbeddingBank` features: the categorical ones, then every
+    categorical sequence reading the table of the feature it shares."""
+    return bank_features(spec) + [
         {
             "name": f.name,
             "vocabulary_size": 0,
             "embedding_dim": spec[spec.owner_of(f.name)].embedding_dim,
             "share_with": spec.owner_of(f.name),
         }
-        for f in sequences
+        for f in spec.sequence
+        if f.shares
     ]
-    ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
-    ids.update({f.name: transformed["sequences"][f.name] for f in sequences})
-    masks = {f.name: transformed["masks"][f.name] for f in sequences}
-    bank = EmbeddingBank(features, output_mode="dict", mba_l2=mba_l2, name="embeddings")
-    return bank(ids, masks=masks)
 
 
 def query_keys_mask(spec: FeatureSpec, transformed: dict, embedded: dict, group):

@@ -6,11 +6,13 @@ import keras
 import numpy as np
 from keras import ops
 
+from tfrank.layers.core.embedding_bank import EmbeddingBank
+from tfrank.layers.preprocessing.feature_transform import FeatureTransform
 from tfrank.layers.sequence.attention_pooling import AttentionPooling
 from tfrank.layers.sequence.behaviour_search import BehaviourSearch
 from tfrank.models.behaviour import (
     activation_tower,
-    embed_behaviours,
+    behaviour_bank_features,
     history_groups,
     profile_vector,
     query_keys_mask,
@@ -20,7 +22,6 @@ from tfrank.models.ranking_model import (
     as_feature_spec,
     make_inputs,
     probability,
-    transform_features,
 )
 from tfrank.registry import register_model
 
@@ -44,6 +45,10 @@ class SIM(BehaviourModel):
     retrieved behaviour gets an embedding of `log2(1 + hours)` since it
     happened, counted back from the latest behaviour (the history's float
     sequence gives the times).
+
+    Hard search compares raw category values, so only the `top_k +
+    short_length` steps it reads are looked up and embedded: the per-step
+    cost is a comparison and a top-k. Soft search embeds every behaviour.
 
     Args:
         feature_spec: fitted `FeatureSpec` with one long history (set its
@@ -115,36 +120,49 @@ class SIM(BehaviourModel):
                 f"time_buckets needs a float sequence of times with length_from='{primary}'."
             )
         inputs = make_inputs(spec)
-        transformed = transform_features(spec, inputs)
-        embedded = embed_behaviours(spec, transformed, mba_l2)
-        query, keys, mask = query_keys_mask(spec, transformed, embedded, groups[0])
+        transform = FeatureTransform(spec, lookup_sequences=False, name="features")
+        transformed = transform(inputs)
+        raw, mask = transformed["sequences"], transformed["masks"][primary]
+        bank = EmbeddingBank(behaviour_bank_features(spec), output_mode="dict", mba_l2=mba_l2,
+                             name="embeddings")  # fmt: skip
+        flat_ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
+        short_index, short_found = _recent_steps(mask, short_length)
+        gsu = BehaviourSearch(top_k, search, name="search")
+        if search == "soft":
+            # Soft search compares every behaviour's embedding: all are looked up.
+            ids = {m: ops.where(mask, transform.lookup(m, raw[m]), 0) for m in members}
+            embedded = bank({**flat_ids, **ids}, masks={m: mask for m in members})
+            query, keys, _ = query_keys_mask(spec, transformed, embedded, groups[0])
+            index, found = gsu(query, keys, mask)
+            short_keys, retrieved = _gather(keys, short_index), _gather(keys, index)
+        else:
+            # Hard search compares raw categories; only the steps read are embedded.
+            shared = spec[category_sequence].shares
+            index, found = gsu(None, None, mask, inputs[shared], raw[category_sequence])
+            steps = ops.concatenate([short_index, index], axis=1)
+            read = ops.concatenate([short_found, found], axis=1)
+            ids = {
+                m: ops.where(read, transform.lookup(m, _gather(raw[m], steps)), 0) for m in members
+            }
+            embedded = bank({**flat_ids, **ids}, masks={m: read for m in members})
+            query, keys, _ = query_keys_mask(spec, transformed, embedded, groups[0])
+            short_keys, retrieved = keys[:, :short_length], keys[:, short_length:]
         parts = [profile_vector(spec, transformed, embedded)]
         if short_length:
-            index, found = _recent_steps(mask, short_length)
             short = AttentionPooling(attention_units, attention_activation, name="short_attention")
-            parts.append(short(query, _gather(keys, index), mask=found))
-        gsu = BehaviourSearch(top_k, search, name="search")
-        if search == "hard":
-            shared = spec[category_sequence].shares
-            index, found = gsu(query, keys, mask, transformed["ids"][shared],
-                               transformed["sequences"][category_sequence])  # fmt: skip
-        else:
-            index, found = gsu(query, keys, mask)
-        retrieved = _gather(keys, index)
+            parts.append(short(query, short_keys, mask=short_found))
         if time_buckets:
-            hours = _hours_ago(transformed["sequences"][times[0]], mask)
-            bucket = ops.cast(
-                ops.minimum(ops.log2(1.0 + _gather(hours, index)), time_buckets - 1), "int32"
-            )
+            hours = _gather(_hours_ago(raw[times[0]], mask), index)
+            bucket = ops.cast(ops.minimum(ops.log2(1.0 + hours), time_buckets - 1), "int32")
             retrieved = retrieved + keras.layers.Embedding(
-                time_buckets, keys.shape[-1], name="time_embedding"
+                time_buckets, retrieved.shape[-1], name="time_embedding"
             )(bucket)
         if exact_search == "din":
             esu = AttentionPooling(attention_units, attention_activation, name="exact_search")
             parts.append(esu(query, retrieved, mask=found))
         else:
             heads = keras.layers.MultiHeadAttention(
-                num_heads, max(1, keys.shape[-1] // num_heads), name="exact_search"
+                num_heads, max(1, retrieved.shape[-1] // num_heads), name="exact_search"
             )
             attended = heads(ops.expand_dims(query, 1), retrieved,
                              attention_mask=ops.expand_dims(found, 1))  # fmt: skip
@@ -173,6 +191,9 @@ def _gather(x, index):
 
 def _recent_steps(mask, count):
     """`(index, found)` of each row's `count` latest real steps (oldest first)."""
+    if not count:
+        empty = ops.zeros_like(ops.cast(mask, "int32"))[:, :0]
+        return empty, ops.cast(empty, "bool")
     lengths = ops.sum(ops.cast(mask, "int32"), axis=1, keepdims=True)
     start = ops.maximum(lengths - count, 0)
     offsets = np.arange(count, dtype="int32")[None]

@@ -19,17 +19,22 @@ class FeatureTransform(keras.layers.Layer):
     - numeric: `z = (t - mean) / sqrt(var + 1e-12)` with `t` the optionally
       log-transformed value and missing (NaN) values set to `mean`;
     - crossed: chained pairwise hashed crosses of raw values;
-    - sequence: `[batch, width]` raw histories, valid entries first, cut to
-      each row's `max_length` most recent entries (width
-      `min(width + 1, max_length)`: never zero, so an empty history is one
-      masked step), looked up like the feature they share; padded steps get
-      id 0 (value 0.0 for float sequences) and `False` in the mask.
+    - sequence: `[batch, width]` raw histories, valid entries first. A
+      request whose rows all fit in `max_length` keeps its width; otherwise
+      each row keeps its `max_length` most recent entries (a `[batch, 0]`
+      request becomes one masked step). Entries are looked up like the
+      feature they share; padded steps get id 0 (value 0.0 for float
+      sequences) and `False` in the mask.
 
     String lookup and hashing use Keras' own preprocessing layers (strings
     have no `keras.ops`); the numeric path is plain `keras.ops`.
 
     Args:
         feature_spec: `FeatureSpec` (fitted) or its config dict.
+        lookup_sequences: bool. With `False`, categorical sequences come out
+            as raw values (truncated and masked, 0 on padding) for a model
+            that looks up only the steps it reads (`lookup(name, raw)`), as
+            SIM does with histories of thousands. Defaults to `True`.
 
     Call arguments:
         inputs: dict of raw tensors of shape `[batch]`, one per input feature.
@@ -48,8 +53,9 @@ class FeatureTransform(keras.layers.Layer):
     >>> out["ids"]["site"], out["numeric"]
     """
 
-    def __init__(self, feature_spec, **kwargs):
+    def __init__(self, feature_spec, lookup_sequences=True, **kwargs):
         super().__init__(**kwargs)
+        self.lookup_sequences = bool(lookup_sequences)
         if not isinstance(feature_spec, FeatureSpec):
             feature_spec = FeatureSpec.from_config(feature_spec)
         unfitted = [f.name for f in feature_spec.features if not f.is_fitted]
@@ -106,29 +112,45 @@ class FeatureTransform(keras.layers.Layer):
             raw = inputs[f.name]
             if f.dtype == "float32":
                 raw = ops.cast(raw, "float32")
-            # One padded column more, so that even a [batch, 0] request has a step.
-            pad = ops.full((ops.shape(raw)[0], 1), f.pad, dtype=raw.dtype)
-            raw = ops.concatenate([raw, pad], axis=1)
-            if f.dtype == "float32":
-                valid = ops.logical_not(ops.isnan(raw)) if _is_nan(f.pad) else raw != f.pad
-            else:
-                valid = ops.not_equal(raw, f.pad)
             if f.length_from is None:
-                lengths = ops.sum(ops.cast(valid, "int32"), axis=1)
-                steps = ops.minimum(ops.shape(raw)[1], f.max_length)
-                start = ops.maximum(lengths - steps, 0)
-                index = ops.expand_dims(start, 1) + ops.expand_dims(ops.arange(steps), 0)
-                mask = ops.expand_dims(ops.arange(steps), 0) < ops.expand_dims(lengths - start, 1)
-                cuts[f.name] = (index, mask)
-            index, mask = cuts[f.length_from or f.name]
-            if f.dtype == "float32":
-                x = ops.take_along_axis(ops.where(valid, raw, 0.0), index, axis=1)
-            else:
-                x = ops.cast(self._lookups[self.feature_spec.owner_of(f.name)](raw), "int32")
-                x = ops.take_along_axis(x, index, axis=1)
-            values[f.name] = ops.where(mask, x, ops.zeros_like(x))
+                cuts[f.name] = self._cut_plan(raw, f)
+            fits, valid, cut = cuts[f.length_from or f.name]
+            # Requests within max_length (the usual case) pass through
+            # untouched: no copy or gather of long histories.
+            x = ops.cond(fits, lambda raw=raw: raw, lambda raw=raw, f=f: cut(raw, f.pad))
+            mask = ops.cond(fits, lambda: valid, lambda: cut(valid, False))
+            if f.dtype != "float32" and self.lookup_sequences:
+                x = self.lookup(f.name, x)
+            # Raw values keep their padding value; ids and numbers get 0.
+            raw_out = f.dtype != "float32" and not self.lookup_sequences
+            values[f.name] = x if raw_out else ops.where(mask, x, ops.zeros_like(x))
             masks[f.name] = mask
         return values, masks
+
+    @staticmethod
+    def _cut_plan(raw, feature):
+        """`(fits, valid, cut)`: whether every row fits in `max_length` (and
+        the request has a step), the real entries, and the function keeping
+        each row's `max_length` latest entries of an aligned tensor (one
+        padded step more when the request has none)."""
+        if feature.dtype == "float32" and _is_nan(feature.pad):
+            valid = ops.logical_not(ops.isnan(raw))
+        else:
+            valid = ops.not_equal(raw, feature.pad)
+        lengths = ops.sum(ops.cast(valid, "int32"), axis=1)
+        width = ops.shape(raw)[1]
+        fits = ops.logical_and(width > 0, ops.max(lengths, initial=0) <= feature.max_length)
+
+        def cut(x, pad):
+            x = ops.concatenate([x, ops.full((ops.shape(x)[0], 1), pad, dtype=x.dtype)], axis=1)
+            steps = ops.minimum(ops.shape(x)[1], feature.max_length)
+            start = ops.maximum(lengths - steps, 0)
+            offsets = ops.expand_dims(ops.arange(steps), 0)
+            if x.dtype == "bool":  # the mask: True on the kept real entries
+                return offsets < ops.expand_dims(lengths - start, 1)
+            return ops.take_along_axis(x, ops.expand_dims(start, 1) + offsets, axis=1)
+
+        return fits, valid, cut
 
     def compute_output_spec(self, inputs):
         batch = next(iter(inputs.values())).shape[0]
@@ -140,7 +162,7 @@ class FeatureTransform(keras.layers.Layer):
         if self.feature_spec.sequence:
             out["sequences"] = {
                 f.name: keras.KerasTensor(
-                    (batch, None), dtype="float32" if f.dtype == "float32" else "int32"
+                    (batch, None), dtype=_sequence_dtype(f, self.lookup_sequences)
                 )
                 for f in self.feature_spec.sequence
             }
@@ -152,10 +174,22 @@ class FeatureTransform(keras.layers.Layer):
             out["numeric"] = keras.KerasTensor((batch, len(self.feature_spec.numeric)))
         return out
 
+    def lookup(self, name, raw):
+        """int32 ids of raw values of categorical feature or sequence `name`
+        (any shape), through the vocabulary its embedding uses."""
+        return ops.cast(self._lookups[self.feature_spec.owner_of(name)](raw), "int32")
+
     def get_config(self):
         config = super().get_config()
         config["feature_spec"] = self.feature_spec.to_config()
+        config["lookup_sequences"] = self.lookup_sequences
         return config
+
+
+def _sequence_dtype(feature, lookup_sequences):
+    if feature.dtype == "float32":
+        return "float32"
+    return "int32" if lookup_sequences else feature.dtype
 
 
 def _is_nan(value):

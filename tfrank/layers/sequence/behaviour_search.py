@@ -29,8 +29,9 @@ class BehaviourSearch(keras.layers.Layer):
         mode: `"hard"` or `"soft"`. Defaults to `"hard"`.
 
     Call arguments:
-        query: `[batch, dim]` candidate embedding (soft search).
-        keys: `[batch, steps, dim]` behaviour embeddings.
+        query: `[batch, dim]` candidate embedding (soft search; `None` for hard).
+        keys: `[batch, steps, dim]` behaviour embeddings (soft search; `None`
+            for hard: categories are compared as given, raw values or ids).
         mask: bool `[batch, steps]`.
         query_category: int `[batch]` (hard search).
         key_categories: int `[batch, steps]` (hard search).
@@ -59,8 +60,8 @@ class BehaviourSearch(keras.layers.Layer):
 
     def call(self, query, keys, mask, query_category=None, key_categories=None):
         mask = ops.cast(mask, "bool")
-        steps = ops.shape(keys)[1]
-        position = ops.cast(ops.expand_dims(ops.arange(steps), 0), "float32")
+        steps = ops.shape(mask)[1]
+        position = ops.expand_dims(ops.cast(ops.arange(steps), "float32"), 0)
         if self.mode == "hard":
             if query_category is None or key_categories is None:
                 raise ValueError("Hard search needs query_category and key_categories.")
@@ -69,22 +70,27 @@ class BehaviourSearch(keras.layers.Layer):
             # The latest matches score highest: position + 1, else 0.
             score = ops.where(matched, position + 1.0, 0.0)
         else:
+            if query is None or keys is None:
+                raise ValueError("Soft search needs the query and key embeddings.")
             matched = mask
             similarity = ops.sum(keys * ops.expand_dims(query, 1), axis=-1)
             # Any real behaviour outranks padding, whatever its similarity.
             score = ops.where(mask, similarity, -1e30)
-        # Histories shorter than top_k: pad with unmatched slots so top_k is static.
-        filler = ops.zeros((ops.shape(score)[0], self.top_k), score.dtype)
+        # Histories shorter than top_k get unmatched slots, so top_k is static
+        # (only then: a long history is not copied).
         floor = 0.0 if self.mode == "hard" else -1e30
-        score = ops.concatenate([score, filler + floor], axis=1)
-        matched = ops.concatenate([matched, ops.zeros_like(filler, dtype="bool")], axis=1)
+        short = steps < self.top_k
+        filler = ops.full((ops.shape(score)[0], self.top_k), floor, dtype=score.dtype)
+        score = ops.cond(short, lambda: ops.concatenate([score, filler], 1), lambda: score)
+        none = ops.zeros_like(filler, dtype="bool")
+        matched = ops.cond(short, lambda: ops.concatenate([matched, none], 1), lambda: matched)
         _, indices = ops.top_k(ops.stop_gradient(score), self.top_k)
         found = ops.take_along_axis(matched, indices, axis=1)
         indices = ops.where(found, indices, 0)
         return ops.cast(indices, "int32"), found
 
     def compute_output_spec(self, query, keys, mask, query_category=None, key_categories=None):
-        batch = keys.shape[0]
+        batch = mask.shape[0]
         return (
             keras.KerasTensor((batch, self.top_k), dtype="int32"),
             keras.KerasTensor((batch, self.top_k), dtype="bool"),
