@@ -1,0 +1,161 @@
+"""SIM (hard and soft search) vs DIN on the last 50 behaviours, on long histories.
+
+Two datasets:
+
+- synthetic (`SyntheticBehaviour` with 1,000-3,000 clicks per user): a
+  fifth of the clicks re-click an item clicked at least 500 clicks earlier;
+  negatives come from the positive's category, so the category says
+  nothing and only the memory of that old click tells the positive apart.
+  DIN sees the last 50 behaviours; SIM searches all of them (K = 50) and
+  attends over the retrieved ones plus the last 50.
+- Taobao UserBehavior (the head slice: 43 users, up to 466 events), with
+  histories of up to 500 events and random negatives.
+
+Per synthetic user the last `--targets` clicks are targets (every Taobao
+event after a user's first is one); each user's last click
+is the test target and the one before it validation (early stopping on its
+AUC, patience 1). Batch 256, Adam 1e-3. Scores: test AUC and GAUC.
+
+    python benchmarks/long_histories.py [--datasets synthetic taobao] [--seeds 0 1 2]
+
+Prints a table and writes benchmarks/results/long_histories.json / .md
+after every run (`--resume` keeps finished runs).
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from tfrank.cli.training import evaluate, train
+from tfrank.data import (
+    DataSource,
+    SyntheticBehaviour,
+    behaviour_feature_spec,
+    build_samples,
+    load_taobao_user_behavior,
+)
+from tfrank.testing.helpers import shared_data_path
+
+RESULTS = os.path.join(os.path.dirname(__file__), "results")
+MODELS = {
+    "din (last 50)": ("din", {}, 50),
+    "sim (hard)": ("sim", {"search": "hard"}, None),
+    "sim (soft)": ("sim", {"search": "soft"}, None),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--datasets", nargs="+", default=["synthetic", "taobao"])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--models", nargs="+", default=list(MODELS))
+    parser.add_argument("--users", type=int, default=300, help="synthetic users")
+    parser.add_argument("--targets", type=int, default=30, help="synthetic targets per user")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument(
+        "--taobao", default=shared_data_path("taobao_user_behavior", "UserBehavior_head4321.csv")
+    )
+    args = parser.parse_args()
+    path = os.path.join(RESULTS, "long_histories")
+    runs = _previous(path) if args.resume else []
+    done = {(r["dataset"], r["model"], r["seed"]) for r in runs}
+    for dataset in args.datasets:
+        loaded = _load(dataset, args)
+        if loaded is None:
+            print(f"{dataset}: data not found; skipped.")
+            continue
+        parts, longest = loaded
+        print(f"{dataset}: rows {[len(p) for p in parts]}, longest history {longest}", flush=True)
+        for label in args.models:
+            model, config, window = MODELS[label]
+            spec = behaviour_feature_spec(max_length=window or longest)
+            train_set, valid_set, test_set = (
+                DataSource(p, spec, group="user_id", name=f"{dataset}-{n}")
+                for p, n in zip(parts, ("train", "validation", "test"))
+            )
+            for seed in args.seeds:
+                if (dataset, label, seed) in done:
+                    continue
+                with tempfile.TemporaryDirectory() as out:
+                    start = time.perf_counter()
+                    metrics = train(
+                        model, train_set, validation_data=valid_set, epochs=args.epochs,
+                        batch_size=256, seed=seed, output=out, config=config, patience=1,
+                        learning_rate=1e-3, verbose=0,
+                    )  # fmt: skip
+                    scores = evaluate(out, test_set)
+                run = {
+                    "dataset": dataset, "model": label, "seed": seed, **scores,
+                    "best_epoch": metrics["best_epoch"], "epochs_run": metrics["epochs_run"],
+                    "wall_seconds": round(time.perf_counter() - start, 1),
+                }  # fmt: skip
+                runs.append(run)
+                print(
+                    f"{dataset:9s} {label:14s} seed {seed}  AUC {run['auc']:.4f}  "
+                    f"GAUC {run['gauc']:.4f}  {run['wall_seconds']:.0f}s",
+                    flush=True,
+                )
+                _save(path, args, runs)
+    print(markdown(runs))
+    return 0
+
+
+def _load(dataset, args):
+    """`([train, validation, test] frames, longest history)` or None."""
+    if dataset == "synthetic":
+        data = SyntheticBehaviour(
+            num_users=args.users, num_items=5000, num_categories=50, min_events=1000,
+            max_events=3000, revisit=0.2, revisit_gap=500, seed=7,
+        )  # fmt: skip
+        events, same_category, targets = data.events(), True, args.targets
+    else:
+        if not os.path.exists(args.taobao):
+            return None
+        events, same_category, targets = load_taobao_user_behavior(args.taobao), False, None
+    longest = int(events.groupby("user_id").size().max())
+    options = dict(max_history=longest, same_category=same_category, targets_per_user=targets)
+    train_rows, test_rows = build_samples(events, seed=0, **options)
+    last = events.groupby("user_id")["timestamp"].transform("max") == events["timestamp"]
+    fit_rows, valid_rows = build_samples(events[~last], seed=1, **options)
+    return [fit_rows, valid_rows, test_rows], longest
+
+
+def markdown(runs):
+    lines = ["| dataset | model | AUC | GAUC | seeds |", "|---|---|---|---|---|"]
+    for dataset in dict.fromkeys(r["dataset"] for r in runs):
+        for label in MODELS:
+            mine = [r for r in runs if r["dataset"] == dataset and r["model"] == label]
+            if not mine:
+                continue
+            auc, gauc = (np.array([r[k] for r in mine]) for k in ("auc", "gauc"))
+            lines.append(
+                f"| {dataset} | {label} | {auc.mean():.4f} ± {auc.std():.4f} | "
+                f"{gauc.mean():.4f} ± {gauc.std():.4f} | {len(mine)} |"
+            )
+    return "\n".join(lines)
+
+
+def _previous(path):
+    if not os.path.exists(path + ".json"):
+        return []
+    with open(path + ".json") as f:
+        return json.load(f)["runs"]
+
+
+def _save(path, args, runs):
+    os.makedirs(RESULTS, exist_ok=True)
+    settings = {k: v for k, v in vars(args).items() if k not in ("taobao", "resume")}
+    with open(path + ".json", "w") as f:
+        json.dump({"settings": settings, "models": MODELS, "runs": runs}, f, indent=1)
+    with open(path + ".md", "w") as f:
+        f.write(markdown(runs) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
