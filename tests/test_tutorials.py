@@ -58,3 +58,20 @@ def test_collaborative_filtering_tutorial_ranks_and_serves(tmp_path):
     assert "NeuMF (pretrained): HR@10" in result.stdout
     assert "I-AutoRec on ML-100K u1: test RMSE" in result.stdout
     assert "served ratings" in result.stdout
+
+
+def test_behaviour_sequences_tutorial_plots_attention_and_serves(tmp_path):
+    if not os.path.isdir(shared_data_path("amazon_s3rec")):
+        pytest.skip("shared Amazon files not found")
+    script = os.path.join(ROOT, "tutorials", "04_behaviour_sequences", "behaviour_sequences.py")
+    result = subprocess.run(
+        [sys.executable, script, "--output", str(tmp_path), "--epochs", "1", "--users", "1500"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "DIN: test AUC" in result.stdout and "served probabilities" in result.stdout
+    png = tmp_path / "din_attention.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
