@@ -143,3 +143,10 @@ def test_dataset_batches_are_cut_to_their_longest_history():
     assert widths == [3, 5]  # rows 0-1: 3 and 0 entries; row 2: 5
     ((features, _),) = make_dataset(frame.iloc[[1]], spec, batch_size=2)
     assert features["history"].shape == (1, 1) and features["times"].shape == (1, 1)
+
+
+def test_a_flat_tensor_for_a_history_is_an_error_naming_it():
+    with pytest.raises(ValueError, match=r"'history' must be a padded \[batch, steps\] tensor"):
+        _spec().check_inputs(
+            {"item": np.array([10]), "history": np.array([10, 11]), "times": np.zeros((1, 2))}
+        )

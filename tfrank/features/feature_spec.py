@@ -237,6 +237,13 @@ class FeatureSpec:
             got = _dtype_name(inputs[name])
             if got is not None and not _dtype_compatible(got, dtype):
                 raise ValueError(f"Feature '{name}' must be {dtype}; received {got}.")
+        for f in self.sequence:
+            shape = getattr(inputs[f.name], "shape", None)
+            if shape is not None and len(shape) != 2:
+                raise ValueError(
+                    f"Sequence feature '{f.name}' must be a padded [batch, steps] tensor; "
+                    f"received shape {tuple(shape)}."
+                )
 
     def to_config(self) -> dict[str, Any]:
         return {"features": [f.to_config() for f in self.features]}
