@@ -40,6 +40,7 @@ from tfrank.testing.helpers import shared_data_path
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 # The issue's anchors: the paper's NeuMF with pretraining at 64 factors, and
 # Dacrema et al.'s reproduction of it.
+DEFAULT_FINE_TUNE = "sgd:0.001"  # the paper's optimizer for pretrained NeuMF
 ANCHORS = {"neumf (pretrained), 64": {"paper": (0.730, 0.447), "dacrema": (0.6725, 0.4011)}}
 
 
@@ -54,7 +55,9 @@ def main():
     )
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--fine-tune", default="sgd:0.001", help="OPTIMIZER:LEARNING_RATE")
+    parser.add_argument(
+        "--fine-tune", default=DEFAULT_FINE_TUNE, help="OPTIMIZER:LEARNING_RATE of pretrained NeuMF"
+    )
     parser.add_argument("--models", nargs="+", default=["gmf", "ncf_mlp", "pretrained", "neumf"])
     parser.add_argument("--verbose", type=int, default=0, help="2: one line per epoch")
     parser.add_argument(
@@ -98,7 +101,13 @@ def main():
             }
             for key in args.models:
                 model, config = plan[key]
-                output = os.path.join(root, f"{key}_{f}")
+                # A fine-tuning other than the paper's is a run of its own.
+                variant = (
+                    ""
+                    if key != "pretrained" or args.fine_tune == DEFAULT_FINE_TUNE
+                    else (args.fine_tune.replace(":", "_"))
+                )
+                output = os.path.join(root, f"{key}_{f}" + (f"_{variant}" if variant else ""))
                 done = os.path.join(output, "metrics.json")
                 if args.resume and os.path.exists(done):
                     with open(done) as fh:
@@ -116,7 +125,10 @@ def main():
                         learning_rate=None if key == "pretrained" else args.learning_rate,
                         verbose=args.verbose,
                     )
-                label = f"{'neumf (pretrained)' if key == 'pretrained' else model}, {f}"
+                name = "neumf (pretrained)" if key == "pretrained" else model
+                if variant:
+                    name = f"neumf (pretrained, {args.fine_tune} fine-tune)"
+                label = f"{name}, {f}"
                 run = {
                     "model": label,
                     "factors": f,
@@ -196,7 +208,11 @@ def merged(runs):
             new = {run["model"] for run in runs}
             kept = [run for run in json.load(f)["runs"] if run["model"] not in new]
     order = ["gmf", "ncf_mlp", "neumf", "neumf (pretrained)"]
-    key = lambda run: (run["factors"], order.index(run["model"].rsplit(",", 1)[0]))  # noqa: E731
+
+    def key(run):
+        name = run["model"].rsplit(",", 1)[0]
+        return run["factors"], order.index(name) if name in order else len(order), name
+
     return sorted(kept + runs, key=key)
 
 
