@@ -34,13 +34,20 @@ def embed_behaviours(spec: FeatureSpec, transformed: dict, mba_l2: float = 0.0) 
     """`{name: embedding}` of every categorical feature (`[batch, dim]`) and
     categorical sequence (`[batch, steps, dim]`, the table it shares), from
     one `EmbeddingBank` named "embeddings" (mini-batch-aware L2 optional)."""
+    ids, masks = behaviour_ids(spec, transformed)
+    bank = EmbeddingBank(
+        behaviour_bank_features(spec), output_mode="dict", mba_l2=mba_l2, name="embeddings"
+    )
+    return bank(ids, masks=masks)
+
+
+def behaviour_ids(spec: FeatureSpec, transformed: dict) -> tuple[dict, dict]:
+    """`(ids, masks)` the "embeddings" bank reads: categorical features' ids
+    and categorical sequences' ids with their masks."""
     sequences = [f for f in spec.sequence if f.shares]
-    features = behaviour_bank_features(spec)
     ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
     ids.update({f.name: transformed["sequences"][f.name] for f in sequences})
-    masks = {f.name: transformed["masks"][f.name] for f in sequences}
-    bank = EmbeddingBank(features, output_mode="dict", mba_l2=mba_l2, name="embeddings")
-    return bank(ids, masks=masks)
+    return ids, {f.name: transformed["masks"][f.name] for f in sequences}
 
 
 def behaviour_bank_features(spec: FeatureSpec) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tfrank.models.behaviour import embedding_frequencies
+from tfrank.models.behaviour import behaviour_ids, embedding_frequencies
 from tfrank.models.ranking_model import RankingModel
 
 
@@ -30,7 +30,5 @@ class BehaviourModel(RankingModel):
     def embed(self, transformed):
         """The "embeddings" bank applied to transformed features: `{name:
         embedding}` of categorical features and categorical sequences."""
-        spec = self.feature_spec
-        ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
-        ids.update({f.name: transformed["sequences"][f.name] for f in spec.sequence if f.shares})
+        ids, _ = behaviour_ids(self.feature_spec, transformed)
         return self.get_layer("embeddings")(ids)

@@ -84,10 +84,10 @@ class AttentionPooling(keras.layers.Layer):
     def _weights(self, scores, mask):
         if mask is None:
             return ops.softmax(scores, axis=-1) if self.normalize else scores
-        keep = ops.cast(mask, scores.dtype)
         if self.normalize:
-            scores = ops.where(mask, scores, -1e9)
-            return ops.softmax(scores, axis=-1) * keep
+            # Padding gets no share; an empty history's uniform softmax is zeroed.
+            weights = ops.softmax(ops.where(mask, scores, -1e9), axis=-1)
+            return ops.where(mask, weights, 0.0)
         return ops.where(mask, scores, 0.0)
 
     def compute_output_spec(self, query, keys, mask=None, return_weights=False, training=None):
