@@ -81,11 +81,10 @@ def build_samples(
             "label": np.ones(len(target), np.float32),
         }
     )
-    clicked = log.groupby("user_id")["item_id"].agg(set)
     parts = [base]
     for _ in range(negatives):
         negative = base.copy()
-        sampled = _sample_unclicked(base, clicked, catalogue, same_category, rng)
+        sampled = _sample_unclicked(base, users, items, catalogue, same_category, rng)
         negative["item_id"] = sampled
         negative["category"] = catalogue.set_index("item_id").loc[sampled, "category"].to_numpy()
         negative["label"] = 0.0
@@ -97,18 +96,16 @@ def build_samples(
     return samples[~test].reset_index(drop=True), samples[test].reset_index(drop=True)
 
 
-def _sample_unclicked(base, clicked, catalogue, same_category, rng, tries=50):
+def _sample_unclicked(base, users, items, catalogue, same_category, rng, tries=50):
     """One never-clicked item per row: vectorized rejection sampling, the
-    user's clicks looked up as sorted `user * n_items + item` keys."""
+    log's clicks (`users`, `items`) looked up as sorted `user * n_items +
+    item` keys."""
     catalogue = catalogue.sort_values(["category", "item_id"], kind="stable")
     pool = catalogue["item_id"].to_numpy()
-    code = pd.Series(np.arange(len(pool)), index=pool)
-    user_codes, user_index = np.unique(clicked.index.to_numpy(), return_inverse=True)
-    keys = np.unique(
-        np.concatenate(
-            [u * len(pool) + code.loc[list(s)].to_numpy() for u, s in zip(user_index, clicked)]
-        )
-    )
+    order = np.argsort(pool, kind="stable")
+    item_code = order[np.searchsorted(pool, items, sorter=order)]
+    user_codes, user_index = np.unique(users, return_inverse=True)
+    keys = np.unique(user_index * len(pool) + item_code)
     rows_user = np.searchsorted(user_codes, base["user_id"].to_numpy())
     cats = catalogue["category"].to_numpy()
     first = pd.Series(np.arange(len(cats))).groupby(cats).min()
