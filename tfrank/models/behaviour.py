@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.layers.core.embedding_bank import EmbeddingBank
 from tfrank.layers.sequence.dice import Dice
-from tfrank.models.ranking_model import bank_features
+from tfrank.models.ranking_model import bank_features, make_inputs, transform_features
 
 
 def history_groups(spec: FeatureSpec) -> list[tuple[str, list[str]]]:
@@ -28,6 +29,15 @@ def history_groups(spec: FeatureSpec) -> list[tuple[str, list[str]]]:
             "categorical feature (e.g. SequenceFeature('history', shares='item_id'))."
         )
     return groups
+
+
+def behaviour_inputs(spec: FeatureSpec, mba_l2: float = 0.0):
+    """`(inputs, transformed, embedded)`: the named inputs, the "features"
+    transform's output and `embed_behaviours` of it, where DIN, DIEN and
+    seq_base start."""
+    inputs = make_inputs(spec)
+    transformed = transform_features(spec, inputs)
+    return inputs, transformed, embed_behaviours(spec, transformed, mba_l2)
 
 
 def embed_behaviours(spec: FeatureSpec, transformed: dict, mba_l2: float = 0.0) -> dict:
@@ -90,8 +100,6 @@ def embedding_frequencies(model, dataset) -> dict:
     """`{feature: per-id count}` over a dataset of `(features, label)`
     batches: how often each id is read (history entries included), the
     `n_j` of mini-batch-aware L2."""
-    import numpy as np
-
     spec, transform = model.feature_spec, model.get_layer("features")
     counts = {}
     for features, _ in dataset:

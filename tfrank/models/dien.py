@@ -10,7 +10,7 @@ from tfrank.layers.sequence.augru_cell import AUGRUCell
 from tfrank.layers.sequence.auxiliary_interest_loss import AuxiliaryInterestLoss
 from tfrank.models.behaviour import (
     activation_tower,
-    embed_behaviours,
+    behaviour_inputs,
     history_groups,
     profile_vector,
     query_keys_mask,
@@ -18,9 +18,7 @@ from tfrank.models.behaviour import (
 from tfrank.models.behaviour_model import BehaviourModel
 from tfrank.models.ranking_model import (
     as_feature_spec,
-    make_inputs,
     probability,
-    transform_features,
 )
 from tfrank.registry import register_model
 
@@ -91,9 +89,7 @@ class DIEN(BehaviourModel):
                 f"DIEN evolves one history; the spec has {[g[0] for g in groups]}. "
                 "Use DIN for several, or merge them."
             )
-        inputs = make_inputs(spec)
-        transformed = transform_features(spec, inputs)
-        embedded = embed_behaviours(spec, transformed, mba_l2)
+        inputs, transformed, embedded = behaviour_inputs(spec, mba_l2)
         query, keys, mask = query_keys_mask(spec, transformed, embedded, groups[0])
         width = keys.shape[-1]
         states = keras.layers.GRU(width, return_sequences=True, name="interest_extractor")(

@@ -8,7 +8,7 @@ from keras import ops
 from tfrank.layers.sequence.attention_pooling import AttentionPooling
 from tfrank.models.behaviour import (
     activation_tower,
-    embed_behaviours,
+    behaviour_inputs,
     history_groups,
     profile_vector,
     query_keys_mask,
@@ -16,9 +16,7 @@ from tfrank.models.behaviour import (
 from tfrank.models.behaviour_model import BehaviourModel
 from tfrank.models.ranking_model import (
     as_feature_spec,
-    make_inputs,
     probability,
-    transform_features,
 )
 from tfrank.registry import register_model
 
@@ -76,9 +74,7 @@ class DIN(BehaviourModel):
         **kwargs,
     ):
         spec = as_feature_spec(feature_spec)
-        inputs = make_inputs(spec)
-        transformed = transform_features(spec, inputs)
-        embedded = embed_behaviours(spec, transformed, mba_l2)
+        inputs, transformed, embedded = behaviour_inputs(spec, mba_l2)
         parts = [profile_vector(spec, transformed, embedded)]
         for group in history_groups(spec):
             query, keys, mask = query_keys_mask(spec, transformed, embedded, group)
