@@ -29,12 +29,11 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 import keras
 import numpy as np
 
-from tfrank.cli.training import train
+from tfrank.cli.training import TrainTimer, train
 from tfrank.data.movielens import load_ncf_ml1m
 from tfrank.testing.helpers import shared_data_path
 
@@ -169,9 +168,9 @@ def timing(data, args, epochs=3):
         keras.utils.set_random_seed(0)
         model = NeuMF(spec, factors=f, mlp_layers=[4 * f, 2 * f, f])
         model.compile()
-        timer = _EpochTimer()
+        timer = TrainTimer()
         model.fit(dataset, epochs=epochs, verbose=0, callbacks=[timer])
-        seconds = timer.seconds
+        seconds = timer.epoch_seconds
         per_epoch = float(np.mean(seconds[1:]))
         examples = len(data.train) * 5
         results.append({"factors": f, "seconds_per_epoch": round(per_epoch, 1),
@@ -183,20 +182,6 @@ def timing(data, args, epochs=3):
         json.dump({"batch_size": args.batch_size, "cpu_count": os.cpu_count(), "runs": results},
                   fh, indent=1)  # fmt: skip
     return 0
-
-
-class _EpochTimer(keras.callbacks.Callback):
-    """Wall seconds of each training epoch."""
-
-    def __init__(self):
-        super().__init__()
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
 
 
 def save(runs):

@@ -54,7 +54,7 @@ def train(
 
         return train_implicit(
             model_cls, model, data, epochs, batch_size, output, seed, config, patience,
-            learning_rate, _verbosity(verbose), num_negatives, timer=_TrainTimer(),
+            learning_rate, _verbosity(verbose), num_negatives, timer=TrainTimer(),
         )  # fmt: skip
     source = _source(data, model_cls.synthetic_data, seed)
     if isinstance(features, FeatureSpec):
@@ -77,7 +77,7 @@ def train(
     ranker.compile()
     if learning_rate is not None:
         ranker.optimizer.learning_rate = learning_rate
-    timer = _TrainTimer()
+    timer = TrainTimer()
     callbacks = [timer]
     if patience is not None:
         stopper = keras.callbacks.EarlyStopping(
@@ -208,14 +208,16 @@ def _verbosity(verbose):
     return 1 if sys.stdout.isatty() else 2
 
 
-class _TrainTimer(keras.callbacks.Callback):
-    """Training time of all epochs, validation passes excluded."""
+class TrainTimer(keras.callbacks.Callback):
+    """Training time of all epochs (`seconds`) and of each (`epoch_seconds`),
+    validation passes excluded."""
 
     def __init__(self):
         super().__init__()
-        self.seconds, self._start = 0.0, None
+        self.seconds, self.epoch_seconds, self._start = 0.0, [], None
 
     def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_seconds.append(0.0)
         self._start = time.perf_counter()
 
     def on_test_begin(self, logs=None):
@@ -226,5 +228,7 @@ class _TrainTimer(keras.callbacks.Callback):
 
     def _stop(self):
         if self._start is not None:
-            self.seconds += time.perf_counter() - self._start
+            elapsed = time.perf_counter() - self._start
+            self.seconds += elapsed
+            self.epoch_seconds[-1] += elapsed
             self._start = None
