@@ -26,7 +26,12 @@ import time
 import numpy as np
 
 from tfrank.cli.training import evaluate, train
-from tfrank.data import DataSource, behaviour_feature_spec, build_samples, load_amazon_s3rec
+from tfrank.data import (
+    DataSource,
+    behaviour_feature_spec,
+    build_sample_splits,
+    load_amazon_s3rec,
+)
 from tfrank.metrics import rela_impr
 from tfrank.testing.helpers import shared_data_path
 
@@ -58,10 +63,7 @@ def main():
     events = load_amazon_s3rec(args.data_dir, args.dataset)
     if args.users:
         events = events[events["user_id"] <= args.users]
-    train_rows, test_rows = build_samples(events, args.max_history, seed=0)
-    # Validation: each user's second-to-last click, from the log without the last.
-    last = events.groupby("user_id")["timestamp"].transform("max") == events["timestamp"]
-    fit_rows, valid_rows = build_samples(events[~last], args.max_history, seed=1)
+    fit_rows, valid_rows, test_rows = build_sample_splits(events, max_history=args.max_history)
     spec = behaviour_feature_spec(max_length=args.max_history)
     sources = {
         name: DataSource(rows, spec, group="user_id", name=f"{args.dataset}-{name}")
@@ -120,8 +122,9 @@ def summarize(runs):
                 np.mean([r["train_seconds"] / r["epochs_run"] for r in mine])
             ),
         }  # fmt: skip
-    if "seq_base" in summary:
-        base = summary["seq_base"]
+    base = summary.get("seq_base")
+    # RelaImpr is undefined for a base at or below chance (a failed run).
+    if base and base["auc_mean"] > 0.5 and base["gauc_mean"] > 0.5:
         for s in summary.values():
             s["rela_impr_auc"] = rela_impr(s["auc_mean"], base["auc_mean"])
             s["rela_impr_gauc"] = rela_impr(s["gauc_mean"], base["gauc_mean"])

@@ -36,7 +36,7 @@ from tfrank.data import (
     DataSource,
     SyntheticBehaviour,
     behaviour_feature_spec,
-    build_samples,
+    build_sample_splits,
     load_taobao_user_behavior,
 )
 from tfrank.testing.helpers import shared_data_path
@@ -120,10 +120,7 @@ def _load(dataset, args):
         events, same_category, targets = load_taobao_user_behavior(args.taobao), False, None
     longest = int(events.groupby("user_id").size().max())
     options = dict(max_history=longest, same_category=same_category, targets_per_user=targets)
-    train_rows, test_rows = build_samples(events, seed=0, **options)
-    last = events.groupby("user_id")["timestamp"].transform("max") == events["timestamp"]
-    fit_rows, valid_rows = build_samples(events[~last], seed=1, **options)
-    return [fit_rows, valid_rows, test_rows], longest
+    return list(build_sample_splits(events, **options)), longest
 
 
 def markdown(runs):

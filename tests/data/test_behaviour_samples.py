@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from tfrank.data import SyntheticBehaviour, build_samples
+from tfrank.data import SyntheticBehaviour, build_sample_splits, build_samples
 
 EVENTS = pd.DataFrame(
     {
@@ -37,6 +37,17 @@ def test_targets_histories_and_the_time_split_hand_example():
     assert list(got.loc[1, "history_times"]) == [2.0, 3.0]  # max_history keeps the latest
     assert got.loc[2, "item_id"] == 21 and list(got.loc[2, "history_items"]) == [20]
     assert (train.label == 1).all() and (test.label == 1).all()
+
+
+def test_three_way_split_holds_out_each_users_second_to_last_click():
+    train, validation, test = build_sample_splits(EVENTS, max_history=2, negatives=0)
+    # User 1 in time order: 11, 12, 13, 10; user 2: 20, 21.
+    assert train.item_id.tolist() == [12]
+    assert validation.item_id.tolist() == [13]  # user 2's only target (21) is its test
+    assert list(validation[validation.user_id == 1].history_items.iloc[0]) == [11, 12]
+    two_way_train, two_way_test = build_samples(EVENTS, max_history=2, negatives=0)
+    assert test.equals(two_way_test)
+    assert len(train) + len(validation) == len(two_way_train)
 
 
 def test_min_history_zero_adds_cold_start_targets():

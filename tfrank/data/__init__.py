@@ -2,7 +2,7 @@
 
 from tfrank.data.avazu import avazu_feature_spec, load_avazu
 from tfrank.data.behaviour_logs import load_amazon_s3rec, load_taobao_user_behavior
-from tfrank.data.behaviour_samples import build_samples
+from tfrank.data.behaviour_samples import build_sample_splits, build_samples
 from tfrank.data.criteo import criteo_feature_spec, load_criteo
 from tfrank.data.data_source import DataSource, load_data
 from tfrank.data.frames import read_table, train_validation_split, train_validation_test_split
@@ -30,6 +30,7 @@ __all__ = [
     "SyntheticCTR",
     "avazu_feature_spec",
     "behaviour_feature_spec",
+    "build_sample_splits",
     "build_samples",
     "criteo_feature_spec",
     "frappe_feature_spec",

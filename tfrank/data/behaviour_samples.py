@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-HISTORY_COLUMNS = ("history_items", "history_categories", "history_times")
-
 
 def build_samples(
     events: pd.DataFrame,
@@ -47,6 +45,35 @@ def build_samples(
 
     >>> train, test = build_samples(events, max_history=50, negatives=1)
     """
+    samples, from_end = _samples(events, max_history, negatives, same_category,
+                                 targets_per_user, min_history, seed)  # fmt: skip
+    return _take(samples, from_end > 0), _take(samples, from_end == 0)
+
+
+def build_sample_splits(events: pd.DataFrame, **kwargs):
+    """`(train, validation, test)`: `build_samples` (same arguments) with
+    each user's second-to-last event as the validation target, for early
+    stopping without the test one; `targets_per_user` counts it.
+
+    Example:
+
+    >>> train, validation, test = build_sample_splits(events, max_history=50)
+    """
+    samples, from_end = _samples(events, **kwargs)
+    return (
+        _take(samples, from_end > 1),
+        _take(samples, from_end == 1),
+        _take(samples, from_end == 0),
+    )
+
+
+def _take(samples, rows):
+    return samples[rows].reset_index(drop=True)
+
+
+def _samples(events, max_history=100, negatives=1, same_category=False, targets_per_user=None,
+             min_history=1, seed=0):  # fmt: skip
+    """All samples, and each one's target position from its user's last event."""
     missing = [c for c in ("user_id", "item_id", "category", "timestamp") if c not in events]
     if missing:
         raise ValueError(f"Events need columns {missing}; columns present: {list(events.columns)}")
@@ -58,7 +85,7 @@ def build_samples(
     ends = np.r_[starts[1:], len(log)]
     catalogue = log.drop_duplicates("item_id")[["item_id", "category"]]
     rng = np.random.default_rng(seed)
-    rows, is_test = [], []
+    rows, from_end = [], []
     for start, end in zip(starts, ends):
         first = start + min_history
         if targets_per_user is not None:
@@ -66,7 +93,7 @@ def build_samples(
         for t in range(first, end):
             lo = max(start, t - max_history)
             rows.append((t, lo))
-            is_test.append(t == end - 1)
+            from_end.append(end - 1 - t)
     target = np.array([r[0] for r in rows], np.int64)
     lo = np.array([r[1] for r in rows], np.int64)
     base = pd.DataFrame(
@@ -90,10 +117,9 @@ def build_samples(
         negative["label"] = 0.0
         parts.append(negative)
     samples = pd.concat(parts, ignore_index=True)
-    test = np.tile(np.asarray(is_test), negatives + 1)
+    from_end = np.tile(np.asarray(from_end, np.int64), negatives + 1)
     order = np.lexsort((samples["label"].to_numpy(), samples["timestamp"].to_numpy()))
-    samples, test = samples.iloc[order].reset_index(drop=True), test[order]
-    return samples[~test].reset_index(drop=True), samples[test].reset_index(drop=True)
+    return samples.iloc[order].reset_index(drop=True), from_end[order]
 
 
 def _sample_unclicked(base, users, items, catalogue, same_category, rng, tries=50):
