@@ -7,7 +7,8 @@ Two datasets:
   negatives come from the positive's category, so the category says
   nothing and only the memory of that old click tells the positive apart.
   DIN sees the last 50 behaviours; SIM searches all of them (K = 50) and
-  attends over the retrieved ones plus the last 50.
+  attends over the retrieved ones plus the last 50 (soft search ranked by
+  inner product, as in the paper, and by cosine).
 - Taobao UserBehavior (the head slice: 43 users, up to 466 events), with
   histories of up to 500 events and random negatives.
 
@@ -46,6 +47,7 @@ MODELS = {
     "din (last 50)": ("din", {}, 50),
     "sim (hard)": ("sim", {"search": "hard"}, None),
     "sim (soft)": ("sim", {"search": "soft"}, None),
+    "sim (soft, cosine)": ("sim", {"search": "soft", "similarity": "cosine"}, None),
 }
 
 

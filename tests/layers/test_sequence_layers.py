@@ -210,3 +210,23 @@ def test_soft_search_ranks_real_behaviours_by_inner_product():
     index, found = BehaviourSearch(top_k=5, mode="soft")(query, keys, mask)
     assert _np(index)[0][_np(found)[0]].tolist() == [1, 0, 2]  # 9.0 is padding
     assert _np(found)[0].tolist() == [1, 1, 1, 0, 0]  # top_k beyond the history
+
+
+def test_cosine_soft_search_ranks_by_angle_not_norm():
+    from tfrank.layers import BehaviourSearch
+
+    query = np.array([[1.0, 1.0]], "float32")
+    # Inner products 2, 10, 0, 3; cosines 1, 0.71, 0 (an all-zero key), 0.95.
+    keys = np.array([[[1.0, 1.0], [10.0, 0.0], [0.0, 0.0], [2.0, 1.0]]], "float32")
+    mask = np.ones((1, 4), bool)
+    unit = keys / np.maximum(np.linalg.norm(keys, axis=-1, keepdims=True), 1e-6)
+    expected = np.argsort(-(unit @ (query[0] / np.linalg.norm(query[0]))), kind="stable")[0]
+    search = BehaviourSearch(top_k=4, mode="soft", similarity="cosine")
+    index, found = search(query, keys, mask)
+    assert _np(index)[0].tolist() == expected.tolist() == [0, 3, 1, 2]
+    assert _np(found).all()
+    dot, _ = BehaviourSearch(top_k=4, mode="soft")(query, keys, mask)
+    assert _np(dot)[0].tolist() == [1, 3, 0, 2]
+    assert BehaviourSearch.from_config(search.get_config()).similarity == "cosine"
+    with pytest.raises(ValueError, match="similarity"):
+        BehaviourSearch(mode="soft", similarity="l2")

@@ -130,3 +130,22 @@ def test_sim_reads_old_behaviours_only_through_its_search():
     other = list(history)
     other[5] = 55  # the retrieved one
     assert not np.array_equal(model(_request(other, categories, category=2)).numpy(), base)
+
+
+def test_sim_cosine_soft_search_retrieves_the_candidates_own_earlier_click():
+    from tfrank.models import SIM
+
+    keras.utils.set_random_seed(0)
+    model = SIM(SPEC, search="soft", similarity="cosine", top_k=1, short_length=0,
+                attention_units=[4], hidden_units=[8], attention_activation="sigmoid",
+                activation="sigmoid")  # fmt: skip
+    assert SIM.from_config(model.get_config()).get_layer("search").similarity == "cosine"
+    history = [11, 12, 5, 13, 14]  # 5: the candidate, clicked before
+    categories = [1, 1, 2, 1, 1]
+    base = model(_request(history, categories, item=5, category=2)).numpy()
+    other = [21, 22, 5, 23, 24]  # everything but the retrieved click changes
+    np.testing.assert_allclose(
+        model(_request(other, categories, item=5, category=2)).numpy(), base, rtol=1e-6
+    )
+    other = [11, 12, 6, 13, 14]  # without it, something else is retrieved
+    assert not np.allclose(model(_request(other, categories, item=5, category=2)).numpy(), base)

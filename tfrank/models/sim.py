@@ -41,9 +41,9 @@ class SIM(BehaviourModel):
     steps. Hard search keeps the behaviours of the candidate's category
     (most recent first; the history's category sequence, see
     `category_sequence`), soft search the largest inner products of the
-    behaviour and candidate embeddings. With `time_buckets > 0`, each
-    retrieved behaviour gets an embedding of `log2(1 + hours)` since it
-    happened, counted back from the latest behaviour (the history's float
+    behaviour and candidate embeddings (or their cosines, see `similarity`).
+    With `time_buckets > 0`, each retrieved behaviour gets an embedding of
+    `log2(1 + hours)` since it happened, counted back from the latest behaviour (the history's float
     sequence gives the times).
 
     Hard search compares raw category values, so only the `top_k +
@@ -54,6 +54,8 @@ class SIM(BehaviourModel):
         feature_spec: fitted `FeatureSpec` with one long history (set its
             `max_length` to the longest history to read, e.g. 10,000).
         search: `"hard"` or `"soft"`. Defaults to `"hard"`.
+        similarity: soft search's ranking, `"dot"` (the paper's inner
+            product) or `"cosine"`. Defaults to `"dot"`.
         top_k: int. Behaviours retrieved. Defaults to `50`.
         short_length: int. Recent behaviours read by the short-term
             attention (`0`: none). Defaults to `50`.
@@ -83,6 +85,7 @@ class SIM(BehaviourModel):
         self,
         feature_spec,
         search="hard",
+        similarity="dot",
         top_k=50,
         short_length=50,
         exact_search="din",
@@ -127,7 +130,7 @@ class SIM(BehaviourModel):
                              name="embeddings")  # fmt: skip
         flat_ids = {f.name: transformed["ids"][f.name] for f in spec.categorical}
         short_index, short_found = _recent_steps(mask, short_length)
-        gsu = BehaviourSearch(top_k, search, name="search")
+        gsu = BehaviourSearch(top_k, search, similarity, name="search")
         if search == "soft":
             # Soft search compares every behaviour's embedding: all are looked up.
             ids = {m: ops.where(mask, transform.lookup(m, raw[m]), 0) for m in members}
@@ -171,7 +174,7 @@ class SIM(BehaviourModel):
         hidden = activation_tower(ops.concatenate(parts, -1), hidden_units, activation, dropout)
         logit = keras.layers.Dense(1, name="logit")(hidden)
         config = dict(
-            search=search, top_k=int(top_k), short_length=int(short_length),
+            search=search, similarity=similarity, top_k=int(top_k), short_length=int(short_length),
             exact_search=exact_search, num_heads=int(num_heads), time_buckets=int(time_buckets),
             category_sequence=category_sequence,
             attention_units=[int(u) for u in attention_units],

@@ -8,6 +8,7 @@ from keras import ops
 from tfrank.registry import register_layer
 
 _MODES = ("hard", "soft")
+_SIMILARITIES = ("dot", "cosine")
 
 
 @register_layer
@@ -17,7 +18,11 @@ class BehaviourSearch(keras.layers.Layer):
     - hard search: behaviours whose category equals the candidate's, the
       `top_k` most recent of them;
     - soft search: the `top_k` behaviours with the largest inner product
-      `<e_i, e_c>` with the candidate.
+      `<e_i, e_c>` with the candidate (SIM's), or with the largest cosine
+      `<e_i, e_c> / (|e_i| |e_c|)`. No gradient flows through the selection,
+      so the inner product ranks by whatever norms the embeddings happen to
+      have; the cosine always ranks an earlier click of the candidate itself
+      first.
 
     The cost is one comparison (hard) or one dot product (soft) per
     behaviour plus a top-k, so histories of tens of thousands of steps are
@@ -27,6 +32,7 @@ class BehaviourSearch(keras.layers.Layer):
     Args:
         top_k: int. Defaults to `50`.
         mode: `"hard"` or `"soft"`. Defaults to `"hard"`.
+        similarity: `"dot"` or `"cosine"` (soft search). Defaults to `"dot"`.
 
     Call arguments:
         query: `[batch, dim]` candidate embedding (soft search; `None` for hard).
@@ -51,12 +57,15 @@ class BehaviourSearch(keras.layers.Layer):
         - [Pi et al., 2020](https://arxiv.org/abs/2006.05639)
     """
 
-    def __init__(self, top_k=50, mode="hard", **kwargs):
+    def __init__(self, top_k=50, mode="hard", similarity="dot", **kwargs):
         super().__init__(**kwargs)
         if mode not in _MODES:
             raise ValueError(f"mode must be one of {_MODES}. Received: {mode!r}")
+        if similarity not in _SIMILARITIES:
+            raise ValueError(f"similarity must be one of {_SIMILARITIES}. Received: {similarity!r}")
         self.top_k = int(top_k)
         self.mode = mode
+        self.similarity = similarity
 
     def call(self, query, keys, mask, query_category=None, key_categories=None):
         mask = ops.cast(mask, "bool")
@@ -73,6 +82,8 @@ class BehaviourSearch(keras.layers.Layer):
             if query is None or keys is None:
                 raise ValueError("Soft search needs the query and key embeddings.")
             matched = mask
+            if self.similarity == "cosine":
+                query, keys = _unit(query), _unit(keys)
             similarity = ops.sum(keys * ops.expand_dims(query, 1), axis=-1)
             # Any real behaviour outranks padding, whatever its similarity.
             score = ops.where(mask, similarity, -1e30)
@@ -98,5 +109,10 @@ class BehaviourSearch(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config.update(top_k=self.top_k, mode=self.mode)
+        config.update(top_k=self.top_k, mode=self.mode, similarity=self.similarity)
         return config
+
+
+def _unit(x):
+    # The epsilon keeps an all-zero embedding at similarity 0, not NaN.
+    return x / ops.sqrt(ops.sum(ops.square(x), axis=-1, keepdims=True) + 1e-12)
