@@ -43,8 +43,8 @@ class SIM(BehaviourModel):
     `category_sequence`), soft search the largest inner products of the
     behaviour and candidate embeddings (or their cosines, see `similarity`).
     With `time_buckets > 0`, each retrieved behaviour gets an embedding of
-    `log2(1 + hours)` since it happened, counted back from the latest behaviour (the history's float
-    sequence gives the times).
+    `log2(1 + hours)` since it happened, counted back from the latest
+    behaviour (the history's float sequence gives the times).
 
     Hard search compares raw category values, so only the `top_k +
     short_length` steps it reads are looked up and embedded: the per-step
