@@ -16,6 +16,7 @@ from tfrank.layers.interaction import (
     FMInteraction,
     ProductLayer,
 )
+from tfrank.layers.multitask import AdaTTFusion, ExpertFusion, ExtractionLevel, MixtureOfExperts
 from tfrank.layers.preprocessing import FeatureTransform
 from tfrank.layers.sequence import (
     AttentionPooling,
@@ -27,6 +28,7 @@ from tfrank.layers.sequence import (
 )
 
 __all__ = [
+    "AdaTTFusion",
     "AFMInteraction",
     "AUGRUCell",
     "AttentionPooling",
@@ -38,10 +40,13 @@ __all__ = [
     "Dice",
     "DotInteraction",
     "EmbeddingBank",
+    "ExpertFusion",
+    "ExtractionLevel",
     "FMInteraction",
     "FeatureTransform",
     "LinearTerm",
     "MLPBlock",
+    "MixtureOfExperts",
     "NumericEmbedding",
     "ProductLayer",
     "ResidualUnit",
