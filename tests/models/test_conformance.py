@@ -29,8 +29,8 @@ def trained(tiny_spec, tiny_frame, tmp_path_factory):
     root = tmp_path_factory.mktemp("conformance")
     results = {}
     for name in MODELS:
-        spec, frame = conformance_data(name, tiny_spec, tiny_frame)
-        dataset = make_dataset(frame, spec, batch_size=64, shuffle=True)
+        spec, frame, label = conformance_data(name, tiny_spec, tiny_frame)
+        dataset = make_dataset(frame, spec, label, batch_size=64, shuffle=True)
         example = {k: v[:8] for k, v in spec.frame_to_arrays(frame).items()}
         keras.utils.set_random_seed(1)
         # The constructor `tfrank train` uses (AutoRec stores its ratings there).
@@ -72,8 +72,11 @@ def test_fit_steps_train_the_model(trained, name):
 def test_keras_file_round_trip(trained, name):
     result = trained[0][name]
     features = make_dataset(result["frame"], result["spec"], label=None, batch_size=100)
-    expected = result["model"].predict(features, verbose=0)
-    np.testing.assert_array_equal(result["reloaded"].predict(features, verbose=0), expected)
+    expected = keras.tree.flatten(result["model"].predict(features, verbose=0))
+    got = keras.tree.flatten(result["reloaded"].predict(features, verbose=0))
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
     assert type(result["reloaded"]) is type(result["model"])
     assert type(result["reloaded"].optimizer) is type(result["model"].optimizer)
 
@@ -83,11 +86,15 @@ def test_saved_model_serves_raw_features_without_tfrank(trained, name):
     results, served = trained
     result = results[name]
     assert served["__blocked_modules_loaded__"] == []
+    model = result["model"]
     inputs = {k: tf.constant(v) for k, v in result["example"].items()}
-    expected = result["model"](inputs, training=False).numpy()
-    got = np.asarray(served[result["version"]][result["model"].output_name])
-    assert got.shape == (8, 1)
-    np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
+    # Output by output: one per task for multi-task models.
+    expected = model.serving_outputs(model(inputs, training=False))
+    assert set(served[result["version"]]) == set(expected)
+    for output, values in expected.items():
+        got = np.asarray(served[result["version"]][output])
+        assert got.shape == (8, 1)
+        np.testing.assert_allclose(got, np.asarray(values), atol=1e-5, rtol=0)
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -103,7 +110,9 @@ def test_serving_signature_and_assets(trained, name):
         # Histories: a padded [batch, width] tensor of any width.
         rank = 2 if feature.kind == "sequence" else 1
         assert specs[feature.name].shape.as_list() == [None] * rank
-    assert list(signature.structured_outputs) == [trained[0][name]["model"].output_name]
+    model = trained[0][name]["model"]
+    names = model.task_names if model.task == "multitask" else [model.output_name]
+    assert sorted(signature.structured_outputs) == sorted(names)
     with open(os.path.join(version, "assets.extra", "example_request.json")) as f:
         request = json.load(f)
     assert request["signature_name"] == "serving_default"

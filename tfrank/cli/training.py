@@ -78,13 +78,11 @@ def train(
     if learning_rate is not None:
         ranker.optimizer.learning_rate = learning_rate
     timer = TrainTimer()
-    callbacks = [timer]
+    callbacks = [timer, *ranker.training_callbacks()]
+    monitor, mode = ranker.early_stopping()
     if patience is not None:
         stopper = keras.callbacks.EarlyStopping(
-            monitor=_MONITOR[ranker.task],
-            mode=_MODE[ranker.task],
-            patience=patience,
-            restore_best_weights=True,
+            monitor=monitor, mode=mode, patience=patience, restore_best_weights=True
         )
         callbacks.append(stopper)
     history = ranker.fit(
@@ -101,7 +99,7 @@ def train(
         "seed": seed,
         "epochs": epochs,
         "epochs_run": len(history.history["loss"]),
-        "best_epoch": _best_epoch(history.history, patience, ranker.task),
+        "best_epoch": _best_epoch(history.history, patience, monitor, mode),
         "batch_size": batch_size,
         "learning_rate": float(ranker.optimizer.learning_rate.numpy()),
         "rows": {"train": len(train_frame), "validation": len(valid_frame)},
@@ -117,21 +115,34 @@ def train(
 
 def score(ranker, frame, label="label", group=None, batch_size=4096) -> dict:
     """AUC, logloss (and GAUC when a group column is given) of `ranker`;
-    RMSE and MAE for rating models."""
+    RMSE and MAE for rating models. Multi-task models: those of each task
+    under `"tasks"`, and the mean AUC of the binary ones as `"auc"`."""
     dataset = make_dataset(frame, ranker.feature_spec, label=None, batch_size=batch_size)
-    predictions = ranker.predict(dataset, verbose=0).reshape(-1)
-    labels = frame[label].to_numpy(np.float64)
-    if ranker.task == "rating":
+    predictions = ranker.predict(dataset, verbose=0)
+    groups = frame[group].to_numpy() if group is not None and group in frame.columns else None
+    if ranker.task != "multitask":
+        binary = ranker.task != "rating"
+        return {**_scores(frame[label], predictions, binary, groups), "rows": len(frame)}
+    tasks = {
+        t["name"]: _scores(
+            frame[t["name"]], predictions[t["name"]], t["loss"] == "binary_crossentropy", groups
+        )  # fmt: skip
+        for t in ranker.tasks
+    }
+    aucs = [s["auc"] for s in tasks.values() if "auc" in s]
+    summary = {"auc": float(np.mean(aucs))} if aucs else {}
+    return {**summary, "tasks": tasks, "rows": len(frame)}
+
+
+def _scores(labels, predictions, binary, groups=None) -> dict:
+    labels = labels.to_numpy(np.float64)
+    predictions = np.asarray(predictions).reshape(-1)
+    if not binary:
         errors = predictions - labels
-        return {
-            "rmse": float(np.sqrt(np.mean(errors**2))),
-            "mae": float(np.mean(np.abs(errors))),
-            "rows": len(frame),
-        }
+        return {"rmse": float(np.sqrt(np.mean(errors**2))), "mae": float(np.mean(np.abs(errors)))}
     result = {"auc": auc(labels, predictions), "logloss": logloss(labels, predictions)}
-    if group is not None and group in frame.columns:
-        result["gauc"] = gauc(labels, predictions, frame[group].to_numpy())
-    result["rows"] = len(frame)
+    if groups is not None:
+        result["gauc"] = gauc(labels, predictions, groups)
     return result
 
 
@@ -183,16 +194,11 @@ def _name(data):
     return data.name if isinstance(data, DataSource) else data
 
 
-# Early stopping's validation metric per model task.
-_MONITOR = {"ctr": "val_auc", "rating": "val_rmse"}
-_MODE = {"ctr": "max", "rating": "min"}
-
-
-def _best_epoch(history, patience, task="ctr"):
+def _best_epoch(history, patience, monitor, mode):
     if patience is None:
         return len(history["loss"])
-    values = np.asarray(history[_MONITOR[task]])
-    return int(np.argmax(values) if _MODE[task] == "max" else np.argmin(values)) + 1
+    values = np.asarray(history[monitor])
+    return int(np.argmax(values) if mode == "max" else np.argmin(values)) + 1
 
 
 def _read_json(path):

@@ -20,6 +20,7 @@ from tfrank.data.pipeline import make_dataset
 from tfrank.data.synthetic_behaviour import SyntheticBehaviour, behaviour_feature_spec
 from tfrank.data.synthetic_cf import SyntheticCF
 from tfrank.data.synthetic_ctr import SyntheticCTR
+from tfrank.data.synthetic_multitask import SyntheticMultiTask
 
 __all__ = [
     "DataSource",
@@ -28,6 +29,7 @@ __all__ = [
     "SyntheticBehaviour",
     "SyntheticCF",
     "SyntheticCTR",
+    "SyntheticMultiTask",
     "avazu_feature_spec",
     "behaviour_feature_spec",
     "build_sample_splits",

@@ -24,14 +24,14 @@ class DataSource:
     Attributes:
         frame: the rows (label + raw feature columns).
         feature_spec: unfitted default `FeatureSpec` for this data.
-        label: name of the label column.
+        label: name of the label column (a list for multi-task data).
         group: column to compute GAUC over (a user id), or `None`.
         name: the spec string it came from.
     """
 
     frame: pd.DataFrame
     feature_spec: FeatureSpec
-    label: str = "label"
+    label: str | list[str] = "label"
     group: str | None = None
     name: str = ""
 
@@ -157,9 +157,18 @@ def _synthetic_behaviour(rows, seed, name, held_out):
     return DataSource(test if held_out else train, data.feature_spec(), group="user_id", name=name)
 
 
+def _synthetic_multitask(rows, seed, name, held_out):
+    from tfrank.data.synthetic_multitask import SyntheticMultiTask
+
+    data = SyntheticMultiTask(seed=seed)
+    frame = data.sample(rows, seed=seed + 1000 if held_out else None)
+    return DataSource(frame, data.feature_spec(), label=data.task_names, name=name)
+
+
 # Later model families register the generator their models train on by default.
 SYNTHETIC_SOURCES = {
     "ctr": _synthetic_ctr,
     "ratings": _synthetic_ratings,
     "behaviour": _synthetic_behaviour,
+    "multitask": _synthetic_multitask,
 }

@@ -13,13 +13,16 @@ from tfrank.features.feature_spec import FeatureSpec
 def make_dataset(
     frame: pd.DataFrame | str,
     feature_spec: FeatureSpec,
-    label: str | None = "label",
+    label: str | list[str] | None = "label",
     batch_size: int = 1024,
     shuffle: bool = False,
     seed: int = 0,
     drop_remainder: bool = False,
 ) -> tf.data.Dataset:
     """Batches of `(features, label)` (or `features` alone when `label=None`).
+
+    A list of label columns (multi-task models) gives `(features, {column:
+    label})`.
 
     `frame` is a pandas DataFrame or the path of a Parquet / CSV / TSV file.
 
@@ -46,16 +49,10 @@ def make_dataset(
         for f in feature_spec.sequence
     }
     labels = None
-    if label is not None:
-        if label not in frame.columns:
-            raise ValueError(
-                f"The data has no label column {label!r}; columns: {list(frame.columns)}"
-            )
-        values = pd.to_numeric(frame[label], errors="coerce").to_numpy(np.float32)
-        if np.isnan(values).any():
-            row = int(np.isnan(values).argmax())
-            raise ValueError(f"Label {label!r} at row {row} is not a number.")
-        labels = tf.constant(values)
+    if isinstance(label, str):
+        labels = tf.constant(_label_values(frame, label))
+    elif label is not None:
+        labels = {name: tf.constant(_label_values(frame, name)) for name in label}
 
     indices = tf.data.Dataset.range(len(frame))
     if shuffle:
@@ -67,10 +64,22 @@ def make_dataset(
         for name, length in lengths.items():
             width = tf.maximum(tf.reduce_max(tf.gather(length, rows)), 1)
             features[name] = features[name][:, :width]
-        return features if labels is None else (features, tf.gather(labels, rows))
+        if labels is None:
+            return features
+        return features, tf.nest.map_structure(lambda y: tf.gather(y, rows), labels)
 
     dataset = indices.map(gather).prefetch(2)
     return dataset.with_options(pipeline_options())
+
+
+def _label_values(frame: pd.DataFrame, label: str) -> np.ndarray:
+    if label not in frame.columns:
+        raise ValueError(f"The data has no label column {label!r}; columns: {list(frame.columns)}")
+    values = pd.to_numeric(frame[label], errors="coerce").to_numpy(np.float32)
+    if np.isnan(values).any():
+        row = int(np.isnan(values).argmax())
+        raise ValueError(f"Label {label!r} at row {row} is not a number.")
+    return values
 
 
 def _lengths(values: np.ndarray, pad) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Registered models (see `tfrank.registry.list_models()`)."""
 
+from tfrank.models.adatt import AdaTT
 from tfrank.models.afm import AFM
 from tfrank.models.autorec import AutoRec
 from tfrank.models.behaviour_model import BehaviourModel
@@ -16,18 +17,23 @@ from tfrank.models.fnn import FNN
 from tfrank.models.gmf import GMF
 from tfrank.models.implicit_model import ImplicitModel
 from tfrank.models.logistic_regression import LogisticRegression
+from tfrank.models.mmoe import MMoE
+from tfrank.models.multi_task_model import MultiTaskModel
 from tfrank.models.ncf_mlp import NCFMLP
 from tfrank.models.neumf import NeuMF
 from tfrank.models.nfm import NFM
+from tfrank.models.ple import PLE
 from tfrank.models.pnn import PNN
 from tfrank.models.ranking_model import RankingModel
 from tfrank.models.rating_model import RatingModel
 from tfrank.models.seq_base import SeqBase
+from tfrank.models.shared_bottom import SharedBottom
 from tfrank.models.sim import SIM
 from tfrank.models.wide_and_deep import WideAndDeep
 
 __all__ = [
     "AFM",
+    "AdaTT",
     "AutoRec",
     "BehaviourModel",
     "BiasedMF",
@@ -43,13 +49,17 @@ __all__ = [
     "GMF",
     "ImplicitModel",
     "LogisticRegression",
+    "MMoE",
+    "MultiTaskModel",
     "NCFMLP",
     "NeuMF",
     "NFM",
+    "PLE",
     "PNN",
     "RankingModel",
     "RatingModel",
     "SIM",
     "SeqBase",
+    "SharedBottom",
     "WideAndDeep",
 ]

@@ -75,6 +75,14 @@ class RankingModel(keras.Model):
         """Named outputs of the exported `serving_default` signature."""
         return {self.output_name: outputs}
 
+    def early_stopping(self) -> tuple[str, str]:
+        """`(logged metric, "max" | "min")` that `tfrank train` stops early on."""
+        return "val_auc", "max"
+
+    def training_callbacks(self) -> list:
+        """Callbacks `tfrank train` runs before early stopping."""
+        return []
+
     def default_optimizer(self) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(learning_rate=1e-3)
 

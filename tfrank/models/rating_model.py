@@ -20,6 +20,9 @@ class RatingModel(RankingModel):
     synthetic_data = "ratings"
     output_name = "rating"
 
+    def early_stopping(self) -> tuple[str, str]:
+        return "val_rmse", "min"
+
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """The model's optimizer (Adam 1e-3), mean squared error and RMSE unless given."""
         super().compile(

@@ -84,16 +84,22 @@ def tiny_implicit_spec(frame: pd.DataFrame | None = None):
 
 
 def conformance_data(model_name: str, ctr_spec, ctr_frame):
-    """`(spec, frame)` a registered model trains on in the conformance test:
-    the CTR table, behaviour samples for models that read histories,
-    user/item rows for implicit-feedback models, or the same rows with 1..5
-    ratings as `label` for rating models."""
+    """`(spec, frame, label)` a registered model trains on in the conformance
+    test: the CTR table, behaviour samples for models that read histories,
+    user/item rows for implicit-feedback models, the same rows with 1..5
+    ratings as `label` for rating models, or the CTR table with a second,
+    correlated label `label_2` for multi-task models."""
     from tfrank.registry import get_model_class
 
     model_cls = get_model_class(model_name)
     if model_cls.accepts_sequences:
-        return tiny_behaviour_data()
+        return (*tiny_behaviour_data(), "label")
     task = model_cls.task
+    if task == "multitask":
+        frame = ctr_frame.copy()
+        flip = np.random.default_rng(2).random(len(frame)) < 0.3
+        frame["label_2"] = np.where(flip, 1 - frame["label"], frame["label"]).astype(np.float32)
+        return ctr_spec, frame, ["label", "label_2"]
     if task in ("implicit", "rating"):
         frame = tiny_implicit_frame()
         if task == "rating":
@@ -101,8 +107,8 @@ def conformance_data(model_name: str, ctr_spec, ctr_frame):
             frame["label"] = (2 + 2 * frame["label"] + rng.integers(0, 2, len(frame))).astype(
                 np.float32
             )
-        return tiny_implicit_spec(frame), frame
-    return ctr_spec, ctr_frame
+        return tiny_implicit_spec(frame), frame, "label"
+    return ctr_spec, ctr_frame, "label"
 
 
 def tiny_behaviour_data():

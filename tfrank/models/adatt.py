@@ -1,0 +1,66 @@
+"""AdaTT: adaptive task-to-task fusion of task-specific and shared experts."""
+
+from __future__ import annotations
+
+from tfrank.layers.multitask.adatt_fusion import AdaTTFusion
+from tfrank.models.multi_task_model import MultiTaskModel, normalize_tasks, shared_input
+from tfrank.models.ranking_model import as_feature_spec, make_inputs
+from tfrank.registry import register_model
+
+
+@register_model("adatt")
+class AdaTT(MultiTaskModel):
+    """Adaptive Task-to-Task Fusion Network (Li et al., KDD 2023).
+
+    `levels` stacked `AdaTTFusion` levels. At each, task `t` has its own
+    group of experts; its gate fuses the outputs of every expert (all
+    tasks' and the shared ones: task-to-task fusion learned per input),
+    and a learned linear combination of its own experts is added (the
+    native-expert residual of AdaTT-sp):
+
+        y_t^{l+1} = sum_k softmax(W_t^l y_t^l)_k E_k^l + sum_{j in E_t} v_{t,j}^l E_j^l
+
+    The last level's outputs go to the task towers. `shared_experts=0`
+    gives AdaTT-sp.
+
+    Args:
+        feature_spec: fitted `FeatureSpec`.
+        tasks: task names or `{name, loss, weight}` dicts (see `MultiTaskModel`).
+        levels: int. Fusion levels. Defaults to `2`.
+        task_experts: int. Experts per task and level. Defaults to `2`.
+        shared_experts: int. Per level. Defaults to `1`.
+        expert_units: list of int. Defaults to `(64,)`.
+        tower_units: list of int. Defaults to `(32,)`.
+        dropout: float. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = AdaTT(spec, tasks=["income", "never_married"], levels=2)
+    >>> model.compile()
+
+    References:
+        - [Li et al., 2023](https://arxiv.org/abs/2304.04959)
+    """
+
+    small_config = {**MultiTaskModel.small_config, "task_experts": 1, "shared_experts": 1,
+                    "expert_units": [4]}  # fmt: skip
+
+    def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=1,
+                 expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip
+        spec = as_feature_spec(feature_spec)
+        if int(levels) < 1:
+            raise ValueError(f"levels must be at least 1. Received: {levels}")
+        inputs = make_inputs(spec)
+        count = len(normalize_tasks(tasks))
+        x = shared_input(spec, inputs)
+        streams = [x] * (count + (1 if shared_experts else 0))
+        for level in range(int(levels)):
+            last = level == int(levels) - 1
+            streams = AdaTTFusion(
+                count, task_experts, expert_units, shared_experts=shared_experts,
+                output_shared=not last, dropout=dropout, name=f"fusion_{level}",
+            )(streams)  # fmt: skip
+        config = dict(levels=int(levels), task_experts=int(task_experts),
+                      shared_experts=int(shared_experts),
+                      expert_units=[int(u) for u in expert_units])  # fmt: skip
+        super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config, **kwargs)

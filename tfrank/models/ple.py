@@ -1,0 +1,64 @@
+"""PLE: task-specific and shared experts, progressively extracted."""
+
+from __future__ import annotations
+
+from tfrank.layers.multitask.extraction_level import ExtractionLevel
+from tfrank.models.multi_task_model import MultiTaskModel, normalize_tasks, shared_input
+from tfrank.models.ranking_model import as_feature_spec, make_inputs
+from tfrank.registry import register_model
+
+
+@register_model("ple")
+class PLE(MultiTaskModel):
+    """Progressive Layered Extraction (Tang et al., 2020).
+
+    `levels` stacked `ExtractionLevel`s (Customized Gate Control): at each,
+    task `t` gates its own experts and the shared ones; the shared branch
+    gates all of them and feeds the next level. The last level's task
+    outputs go to the towers:
+
+        [y_1..y_T, y_s]^{l+1} = CGC_l([y_1..y_T, y_s]^l),   y^0 = x for all
+
+    With `levels=1` this is CGC.
+
+    Args:
+        feature_spec: fitted `FeatureSpec`.
+        tasks: task names or `{name, loss, weight}` dicts (see `MultiTaskModel`).
+        levels: int. Defaults to `2`.
+        task_experts: int. Experts per task and level. Defaults to `2`.
+        shared_experts: int. Per level. Defaults to `2`.
+        expert_units: list of int. Defaults to `(64,)`.
+        tower_units: list of int. Defaults to `(32,)`.
+        dropout: float. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = PLE(spec, tasks=["income", "never_married"], levels=2)
+    >>> model.compile()
+
+    References:
+        - [Tang et al., 2020](https://dl.acm.org/doi/10.1145/3383313.3412236)
+    """
+
+    small_config = {**MultiTaskModel.small_config, "task_experts": 1, "shared_experts": 1,
+                    "expert_units": [4]}  # fmt: skip
+
+    def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=2,
+                 expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip
+        spec = as_feature_spec(feature_spec)
+        if int(levels) < 1:
+            raise ValueError(f"levels must be at least 1. Received: {levels}")
+        inputs = make_inputs(spec)
+        count = len(normalize_tasks(tasks))
+        x = shared_input(spec, inputs)
+        streams = [x] * (count + 1)
+        for level in range(int(levels)):
+            last = level == int(levels) - 1
+            streams = ExtractionLevel(
+                count, task_experts, shared_experts, expert_units, output_shared=not last,
+                dropout=dropout, name=f"extraction_{level}",
+            )(streams)  # fmt: skip
+        config = dict(levels=int(levels), task_experts=int(task_experts),
+                      shared_experts=int(shared_experts),
+                      expert_units=[int(u) for u in expert_units])  # fmt: skip
+        super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config, **kwargs)

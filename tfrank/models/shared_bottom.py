@@ -1,0 +1,44 @@
+"""Shared-Bottom: one network for all tasks, a tower per task."""
+
+from __future__ import annotations
+
+from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.models.multi_task_model import MultiTaskModel, shared_input
+from tfrank.models.ranking_model import as_feature_spec, make_inputs
+from tfrank.registry import register_model
+
+
+@register_model("shared_bottom")
+class SharedBottom(MultiTaskModel):
+    """The classic multi-task baseline (Caruana, 1997):
+
+        h = MLP_bottom(x),    y_t = head_t(tower_t(h))
+
+    Args:
+        feature_spec: fitted `FeatureSpec`.
+        tasks: task names (label columns) or `{name, loss, weight}` dicts,
+            see `MultiTaskModel`.
+        bottom_units: list of int. Defaults to `(256, 128)`.
+        tower_units: list of int. Each task's tower. Defaults to `(64,)`.
+        dropout: float. Defaults to `0.0`.
+
+    Example:
+
+    >>> model = SharedBottom(spec, tasks=["income", "never_married"])
+    >>> model.compile()
+
+    References:
+        - [Caruana, 1997](https://doi.org/10.1023/A:1007379606734)
+    """
+
+    small_config = {**MultiTaskModel.small_config, "bottom_units": [8]}
+
+    def __init__(self, feature_spec, tasks, bottom_units=(256, 128), tower_units=(64,),
+                 dropout=0.0, **kwargs):  # fmt: skip
+        spec = as_feature_spec(feature_spec)
+        inputs = make_inputs(spec)
+        bottom = MLPBlock(bottom_units, dropout=dropout, name="bottom")(shared_input(spec, inputs))
+        count = len(tasks)
+        config = {"bottom_units": [int(u) for u in bottom_units]}
+        super().__init__(inputs, [bottom] * count, spec, tasks, tower_units, dropout, config,
+                         **kwargs)  # fmt: skip
