@@ -62,3 +62,8 @@ def amazon_dir():
 @pytest.fixture
 def taobao_dir():
     return _shared("taobao_user_behavior")
+
+
+@pytest.fixture
+def census_dir():
+    return _shared("census_income_kdd")

@@ -52,6 +52,8 @@ def load_data(
       or `Toys_and_Games`), `taobao:PATH`: a Taobao UserBehavior CSV; both
       as behaviour samples (history of the 50 latest events, one sampled
       negative per click; `held_out` gives each user's last click);
+    - `census:PATH`: UCI census-income (KDD), two tasks `income` and
+      `never_married` (multi-task models);
     - `csv:PATH`, `parquet:PATH`: any table with a `label` column (needs a
       feature spec file).
     """
@@ -78,14 +80,20 @@ def load_data(
         frame = test if held_out else train
         return DataSource(frame.head(nrows) if nrows else frame, movielens_feature_spec(),
                           label="rating", group="user_id", name=spec)  # fmt: skip
+    if kind == "census":
+        from tfrank.data.census_income import TASKS, census_income_feature_spec, load_census_income
+
+        frame = load_census_income(arg)
+        return DataSource(frame.head(nrows) if nrows else frame, census_income_feature_spec(),
+                          label=TASKS, name=spec)  # fmt: skip
     if kind in ("amazon", "taobao"):
         return _behaviour_log(kind, arg, seed, spec, held_out, nrows)
     if kind in ("csv", "parquet", "table"):
         return DataSource(read_table(arg, nrows), FeatureSpec([]), name=spec)
     raise ValueError(
         f"Unknown data spec {spec!r}: use synthetic[:ROWS], criteo:PATH, avazu:PATH, "
-        "frappe:PATH, ml100k:PATH[:FOLD], amazon:PATH[:NAME], taobao:PATH, csv:PATH or "
-        "parquet:PATH."
+        "frappe:PATH, ml100k:PATH[:FOLD], amazon:PATH[:NAME], taobao:PATH, census:PATH, "
+        "csv:PATH or parquet:PATH."
     )
 
 
