@@ -75,3 +75,22 @@ def test_behaviour_sequences_tutorial_plots_attention_and_serves(tmp_path):
     assert "DIN: test AUC" in result.stdout and "served probabilities" in result.stdout
     png = tmp_path / "din_attention.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+def test_multi_task_tutorial_scores_each_task_and_serves_them(tmp_path):
+    if not os.path.isdir(shared_data_path("census_income_kdd")):
+        pytest.skip("shared census-income file not found")
+    script = os.path.join(ROOT, "tutorials", "05_multi_task", "multi_task.py")
+    result = subprocess.run(
+        [sys.executable, script, "--output", str(tmp_path), "--epochs", "1", "--rows", "5000"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("Shared-Bottom", "MMoE", "AdaTT"):
+        assert f"{name}: test AUC income" in result.stdout
+    assert "served income" in result.stdout and "served never_married" in result.stdout
+    png = tmp_path / "mmoe_gates.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
