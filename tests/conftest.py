@@ -67,3 +67,8 @@ def taobao_dir():
 @pytest.fixture
 def census_dir():
     return _shared("census_income_kdd")
+
+
+@pytest.fixture
+def ali_ccp_dir():
+    return _shared("ali_ccp_sample")

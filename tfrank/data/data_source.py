@@ -53,7 +53,8 @@ def load_data(
       as behaviour samples (history of the 50 latest events, one sampled
       negative per click; `held_out` gives each user's last click);
     - `census:PATH`: UCI census-income (KDD), two tasks `income` and
-      `never_married` (multi-task models);
+      `never_married` (multi-task models); `aliccp:PATH`: an Ali-CCP CSV,
+      tasks `click` and `purchase`;
     - `csv:PATH`, `parquet:PATH`: any table with a `label` column (needs a
       feature spec file).
     """
@@ -86,6 +87,12 @@ def load_data(
         frame = load_census_income(arg)
         return DataSource(frame.head(nrows) if nrows else frame, census_income_feature_spec(),
                           label=TASKS, name=spec)  # fmt: skip
+    if kind == "aliccp":
+        from tfrank.data.ali_ccp import TASKS, ali_ccp_feature_spec, load_ali_ccp
+
+        frame = load_ali_ccp(arg)
+        return DataSource(frame.head(nrows) if nrows else frame, ali_ccp_feature_spec(frame),
+                          label=TASKS, name=spec)  # fmt: skip
     if kind in ("amazon", "taobao"):
         return _behaviour_log(kind, arg, seed, spec, held_out, nrows)
     if kind in ("csv", "parquet", "table"):
@@ -93,7 +100,7 @@ def load_data(
     raise ValueError(
         f"Unknown data spec {spec!r}: use synthetic[:ROWS], criteo:PATH, avazu:PATH, "
         "frappe:PATH, ml100k:PATH[:FOLD], amazon:PATH[:NAME], taobao:PATH, census:PATH, "
-        "csv:PATH or parquet:PATH."
+        "aliccp:PATH, csv:PATH or parquet:PATH."
     )
 
 
