@@ -100,3 +100,12 @@ def test_score_reports_each_task_and_their_mean_auc():
     assert result["auc"] == pytest.approx(
         np.mean([result["tasks"][n]["auc"] for n in DATA.task_names])
     )
+
+
+@pytest.mark.parametrize("cls, layer", [(PLE, "extraction"), (AdaTT, "fusion")])
+def test_levels_stack_and_only_the_last_drops_the_shared_stream(cls, layer):
+    model = cls(SPEC, DATA.task_names, levels=3, **SMALL, **SIZES[cls])
+    flags = [model.get_layer(f"{layer}_{i}").output_shared for i in range(3)]
+    assert flags == [True, True, False]
+    with pytest.raises(ValueError, match="levels must be at least 1"):
+        cls(SPEC, DATA.task_names, levels=0, **SMALL, **SIZES[cls])

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from tfrank.layers.multitask.adatt_fusion import AdaTTFusion
-from tfrank.models.multi_task_model import MultiTaskModel, normalize_tasks, shared_input
+from tfrank.models.multi_task_model import (
+    MultiTaskModel,
+    normalize_tasks,
+    shared_input,
+    stack_levels,
+)
 from tfrank.models.ranking_model import as_feature_spec, make_inputs
 from tfrank.registry import register_model
 
@@ -48,18 +53,18 @@ class AdaTT(MultiTaskModel):
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=1,
                  expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
-        if int(levels) < 1:
-            raise ValueError(f"levels must be at least 1. Received: {levels}")
         inputs = make_inputs(spec)
         count = len(normalize_tasks(tasks))
-        x = shared_input(spec, inputs)
-        streams = [x] * (count + (1 if shared_experts else 0))
-        for level in range(int(levels)):
-            last = level == int(levels) - 1
-            streams = AdaTTFusion(
+
+        def level(i, last):
+            return AdaTTFusion(
                 count, task_experts, expert_units, shared_experts=shared_experts,
-                output_shared=not last, dropout=dropout, name=f"fusion_{level}",
-            )(streams)  # fmt: skip
+                output_shared=not last, dropout=dropout, name=f"fusion_{i}",
+            )  # fmt: skip
+
+        streams = stack_levels(
+            shared_input(spec, inputs), count + (1 if shared_experts else 0), levels, level
+        )
         config = dict(levels=int(levels), task_experts=int(task_experts),
                       shared_experts=int(shared_experts),
                       expert_units=[int(u) for u in expert_units])  # fmt: skip

@@ -152,3 +152,14 @@ def shared_input(spec, inputs):
     """`[batch, d]`: every embedding and normalized numeric side by side, the
     input all multi-task models share."""
     return flat_embeddings(spec, transform_features(spec, inputs))
+
+
+def stack_levels(x, streams, levels, make_level):
+    """Feeds `streams` copies of `x` through `levels` levels; `make_level(i,
+    last)` builds level `i` (the last one returns the task streams only)."""
+    if int(levels) < 1:
+        raise ValueError(f"levels must be at least 1. Received: {levels}")
+    outputs = [x] * streams
+    for level in range(int(levels)):
+        outputs = make_level(level, level == int(levels) - 1)(outputs)
+    return outputs

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from tfrank.layers.multitask.extraction_level import ExtractionLevel
-from tfrank.models.multi_task_model import MultiTaskModel, normalize_tasks, shared_input
+from tfrank.models.multi_task_model import (
+    MultiTaskModel,
+    normalize_tasks,
+    shared_input,
+    stack_levels,
+)
 from tfrank.models.ranking_model import as_feature_spec, make_inputs
 from tfrank.registry import register_model
 
@@ -46,18 +51,16 @@ class PLE(MultiTaskModel):
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=2,
                  expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
-        if int(levels) < 1:
-            raise ValueError(f"levels must be at least 1. Received: {levels}")
         inputs = make_inputs(spec)
         count = len(normalize_tasks(tasks))
-        x = shared_input(spec, inputs)
-        streams = [x] * (count + 1)
-        for level in range(int(levels)):
-            last = level == int(levels) - 1
-            streams = ExtractionLevel(
+
+        def level(i, last):
+            return ExtractionLevel(
                 count, task_experts, shared_experts, expert_units, output_shared=not last,
-                dropout=dropout, name=f"extraction_{level}",
-            )(streams)  # fmt: skip
+                dropout=dropout, name=f"extraction_{i}",
+            )  # fmt: skip
+
+        streams = stack_levels(shared_input(spec, inputs), count + 1, levels, level)
         config = dict(levels=int(levels), task_experts=int(task_experts),
                       shared_experts=int(shared_experts),
                       expert_units=[int(u) for u in expert_units])  # fmt: skip
