@@ -44,7 +44,7 @@ class ExpertFusion(keras.layers.Layer):
     def build(self, input_shape):
         groups, outputs = self.routing()
         shapes = self._shapes(input_shape)
-        needed = 1 + max(i for i, _ in groups + [(o[0], 0) for o in outputs])
+        needed = 1 + max(source for source, _ in groups)
         if len(shapes) != needed:
             raise ValueError(
                 f"{type(self).__name__} reads {needed} input(s); received {len(shapes)}."
