@@ -21,7 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         default="synthetic",
         help="synthetic[:ROWS] (default), criteo:PATH, avazu:PATH, frappe:PATH, csv:PATH, "
-        "parquet:PATH; for gmf/ncf_mlp/neumf: synthetic[:USERS] or ncf:PATH",
+        "parquet:PATH; behaviour models: amazon:PATH[:NAME], taobao:PATH; multi-task: "
+        "census:PATH, aliccp:PATH; rating models: ml100k:PATH[:FOLD]; gmf/ncf_mlp/neumf: "
+        "synthetic[:USERS] or ncf:PATH",
     )
     train.add_argument(
         "--validation-data", help="data spec to validate on (default: 10%% of --data)"
