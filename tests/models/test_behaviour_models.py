@@ -136,16 +136,32 @@ def test_sim_cosine_soft_search_retrieves_the_candidates_own_earlier_click():
     from tfrank.models import SIM
 
     keras.utils.set_random_seed(0)
-    model = SIM(SPEC, search="soft", similarity="cosine", top_k=1, short_length=0,
-                attention_units=[4], hidden_units=[8], attention_activation="sigmoid",
-                activation="sigmoid")  # fmt: skip
+    small = dict(search="soft", top_k=1, short_length=0, attention_units=[4], hidden_units=[8],
+                 attention_activation="sigmoid", activation="sigmoid")  # fmt: skip
+    model = SIM(SPEC, similarity="cosine", **small)
     assert SIM.from_config(model.get_config()).get_layer("search").similarity == "cosine"
+    # Item 11's row: 100x the candidate's plus an orthogonal part of the same norm,
+    # so its inner product with the candidate is the largest but its cosine is not.
+    bank = model.get_layer("embeddings")
+    table, offset = bank.weights[0], int(bank.offsets(["item_id"])[0])
+    lookup = model.get_layer("features").lookup
+    five, eleven = (offset + int(np.asarray(lookup("item_id", np.array([i])))[0]) for i in (5, 11))
+    rows = table.numpy()
+    target, noise = rows[five], rows[eleven]
+    noise = noise - (noise @ target) / (target @ target) * target
+    rows[eleven] = 100.0 * (target + noise * np.linalg.norm(target) / np.linalg.norm(noise))
+    table.assign(rows)
+    dot = SIM(SPEC, similarity="dot", **small)
+    dot.set_weights(model.get_weights())
+
+    def score(m, items):
+        return m(_request(items, [1, 1, 2, 1, 1], item=5, category=2)).numpy()
+
     history = [11, 12, 5, 13, 14]  # 5: the candidate, clicked before
-    categories = [1, 1, 2, 1, 1]
-    base = model(_request(history, categories, item=5, category=2)).numpy()
-    other = [21, 22, 5, 23, 24]  # everything but the retrieved click changes
-    np.testing.assert_allclose(
-        model(_request(other, categories, item=5, category=2)).numpy(), base, rtol=1e-6
-    )
-    other = [11, 12, 6, 13, 14]  # without it, something else is retrieved
-    assert not np.allclose(model(_request(other, categories, item=5, category=2)).numpy(), base)
+    base = score(model, history)
+    # Cosine retrieves the earlier click of 5: everything else may change.
+    np.testing.assert_allclose(score(model, [21, 22, 5, 23, 24]), base, rtol=1e-6)
+    assert not np.allclose(score(model, [11, 12, 6, 13, 14]), base)
+    # The inner product retrieves item 11 instead.
+    np.testing.assert_allclose(score(dot, [11, 22, 6, 23, 24]), score(dot, history), rtol=1e-6)
+    assert not np.allclose(score(dot, [21, 12, 5, 13, 14]), score(dot, history))
