@@ -51,6 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--features", help="feature spec file (JSON or YAML)")
     train.add_argument(
+        "--strategy",
+        choices=("default", "mirrored", "multi_worker"),
+        default="default",
+        help="tf.distribute strategy: mirrored (this host's GPUs) or multi_worker (one "
+        "process per host, cluster from TF_CONFIG; worker 0 writes the outputs); "
+        "--batch-size is the global batch",
+    )
+    train.add_argument(
         "--config", help="model constructor arguments, a JSON or YAML file (data only)"
     )
 
@@ -87,6 +95,7 @@ def main(argv=None) -> int:
                 patience=args.patience if args.patience > 0 else None,
                 learning_rate=args.learning_rate,
                 num_negatives=args.num_negatives,
+                strategy=args.strategy,
             )
             print(json.dumps({k: metrics[k] for k in _SUMMARY if k in metrics}, indent=1))
         elif args.command == "evaluate":

@@ -5,11 +5,20 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
+from types import SimpleNamespace
 
 import keras
 import numpy as np
 
+from tfrank.cli.distributed_training import (
+    fit_multi_worker,
+    is_chief,
+    make_strategy,
+    predict_locally,
+    strategy_scope,
+)
 from tfrank.cli.outputs import write_outputs
 from tfrank.data.data_source import DataSource, load_data
 from tfrank.data.frames import train_validation_split
@@ -34,6 +43,7 @@ def train(
     learning_rate: float | None = None,
     verbose: int | str = "auto",
     num_negatives: int = 4,
+    strategy: str = "default",
 ) -> dict:
     """Trains a registered model and writes everything a deployment needs.
 
@@ -43,12 +53,20 @@ def train(
     that many epochs and the best epoch's weights are kept (CTR models often
     overfit after one or two passes); `None` trains all `epochs`.
 
+    `strategy` is `"default"`, `"mirrored"` (the local GPUs) or
+    `"multi_worker"` (one process per host, `TF_CONFIG`; see
+    `tfrank.cli.distributed_training`); `batch_size` is the global batch.
+
     Writes `output/model.keras`, `output/serving/<version>/` (TF Serving),
-    `output/metrics.json` and `output/feature_spec.json`; returns the metrics.
+    `output/metrics.json` and `output/feature_spec.json` (in multi-worker
+    training, worker 0 does); returns the metrics.
     """
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
+    distribution = make_strategy(strategy)
     if model_cls.task == "implicit":
+        if distribution is not None:
+            raise ValueError(f"{model} trains on one device only; drop --strategy {strategy}.")
         # Collaborative filtering: sampled negatives, HR@10 / NDCG@10 validation.
         from tfrank.cli.implicit_training import train_implicit
 
@@ -73,10 +91,36 @@ def train(
     keras.utils.set_random_seed(seed)
     train_ds = make_dataset(train_frame, spec, source.label, batch_size, shuffle=True, seed=seed)
     valid_ds = make_dataset(valid_frame, spec, source.label, batch_size)
-    ranker = model_cls.for_training(spec, config, train_ds, valid_ds)
-    ranker.compile()
+    with strategy_scope(distribution):
+        ranker = model_cls.for_training(spec, config, train_ds, valid_ds)
+        ranker.compile()
     if learning_rate is not None:
         ranker.optimizer.learning_rate = learning_rate
+    if strategy == "multi_worker":
+        history = fit_multi_worker(
+            ranker, distribution, train_frame, spec, source.label, batch_size, epochs, seed,
+            validation=(valid_frame, _validation_auc(source.label)), patience=patience,
+            verbose=_verbosity(verbose),
+        )  # fmt: skip
+        seconds = sum(history.pop("epoch_seconds"))
+        history.pop("step_loss")
+        history = SimpleNamespace(history=history)  # what fit's History holds
+    else:
+        history, seconds = _fit(ranker, train_ds, valid_ds, epochs, patience, verbose)
+    monitor, mode = ranker.early_stopping()
+    metrics = _metrics(
+        model, source, validation_data, seed, epochs, history, patience, monitor, mode,
+        batch_size, ranker, train_frame, valid_frame, seconds, strategy,
+    )  # fmt: skip
+    if not is_chief(distribution):
+        with tempfile.TemporaryDirectory() as scratch:
+            # Saving may run collective ops, so every worker saves; only the chief keeps it.
+            write_outputs(ranker, spec, scratch, valid_frame, metrics)
+        return metrics
+    return write_outputs(ranker, spec, output, valid_frame, metrics)
+
+
+def _fit(ranker, train_ds, valid_ds, epochs, patience, verbose):
     timer = TrainTimer()
     callbacks = [timer, *ranker.training_callbacks()]
     monitor, mode = ranker.early_stopping()
@@ -92,7 +136,12 @@ def train(
         callbacks=callbacks,
         verbose=_verbosity(verbose),
     )
-    metrics = {
+    return history, timer.seconds
+
+
+def _metrics(model, source, validation_data, seed, epochs, history, patience, monitor, mode,
+             batch_size, ranker, train_frame, valid_frame, seconds, strategy):  # fmt: skip
+    return {
         "model": model,
         "data": source.name,
         "validation_data": _name(validation_data) or "10% split of data",
@@ -103,22 +152,38 @@ def train(
         "batch_size": batch_size,
         "learning_rate": float(ranker.optimizer.learning_rate.numpy()),
         "rows": {"train": len(train_frame), "validation": len(valid_frame)},
-        "train_seconds": round(timer.seconds, 3),
-        "examples_per_second": round(
-            len(train_frame) * len(history.history["loss"]) / timer.seconds, 1
-        ),
+        "strategy": strategy,
+        "train_seconds": round(seconds, 3),
+        "examples_per_second": round(len(train_frame) * len(history.history["loss"]) / seconds, 1),
         "history": {k: [float(x) for x in v] for k, v in history.history.items()},
-        "validation": score(ranker, valid_frame, source.label, source.group, batch_size),
+        "validation": score(
+            ranker,
+            valid_frame,
+            source.label,
+            source.group,
+            batch_size,
+            local=strategy == "multi_worker",
+        ),
     }
-    return write_outputs(ranker, spec, output, valid_frame, metrics)
 
 
-def score(ranker, frame, label="label", group=None, batch_size=4096) -> dict:
+def _validation_auc(label):
+    def validation_auc(ranker, frame):
+        return score(ranker, frame, label, local=True)["auc"]
+
+    return validation_auc
+
+
+def score(ranker, frame, label="label", group=None, batch_size=4096, local=False) -> dict:
     """AUC, logloss (and GAUC when a group column is given) of `ranker`;
     RMSE and MAE for rating models. Multi-task models: those of each task
-    under `"tasks"`, and the mean AUC of the binary ones as `"auc"`."""
+    under `"tasks"`, and the mean AUC of the binary ones as `"auc"`.
+    `local=True` scores in this process alone (multi-worker training)."""
     dataset = make_dataset(frame, ranker.feature_spec, label=None, batch_size=batch_size)
-    predictions = ranker.predict(dataset, verbose=0)
+    if local:
+        predictions = predict_locally(ranker, dataset)
+    else:
+        predictions = ranker.predict(dataset, verbose=0)
     groups = frame[group].to_numpy() if group is not None and group in frame.columns else None
     if ranker.task != "multitask":
         binary = ranker.task != "rating"

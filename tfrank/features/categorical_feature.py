@@ -23,6 +23,10 @@ class CategoricalFeature:
       `max_vocabulary_size`. Id 0 .. `num_oov_buckets - 1` are out-of-vocabulary
       buckets (unseen values are hashed into them), then the vocabulary.
     - hashing (`hash_buckets=N`): `fingerprint(value) mod N`, no fitting needed.
+    - ids as they are (`num_ids=N`, int64 only): for values that already are
+      dense ids in `[0, N)` (encoded upstream); anything outside that range
+      (negative, too large) shares one extra OOV id `N`. No fitting, and no
+      per-value hashing or table lookup in the model.
 
     Args:
         name: str. Input name; also the column name in data files.
@@ -37,6 +41,8 @@ class CategoricalFeature:
             values. Defaults to `None` (no cap).
         num_oov_buckets: int. Ids shared by values outside the vocabulary.
             Defaults to `1`.
+        num_ids: int or None. Take int64 values as ids in `[0, num_ids)`
+            (see above). Defaults to `None`.
         share_embedding_with: str or None. Name of another categorical feature
             whose vocabulary and embedding table this one reuses (a clicked
             item and the candidate item, say). Defaults to `None`.
@@ -58,6 +64,7 @@ class CategoricalFeature:
     max_vocabulary_size: int | None = None
     num_oov_buckets: int = 1
     share_embedding_with: str | None = None
+    num_ids: int | None = None
 
     kind = "categorical"
 
@@ -72,6 +79,17 @@ class CategoricalFeature:
                 f"Feature '{self.name}': hash_buckets must be >= 1. "
                 f"Received: hash_buckets={self.hash_buckets}"
             )
+        if self.num_ids is not None:
+            if self.dtype != "int64" or self.num_ids < 1:
+                raise ValueError(
+                    f"Feature '{self.name}': num_ids takes int64 ids in [0, num_ids) "
+                    f"and must be >= 1. Received: dtype={self.dtype!r}, num_ids={self.num_ids}"
+                )
+            if self.hash_buckets is not None or self.vocabulary is not None:
+                raise ValueError(
+                    f"Feature '{self.name}': num_ids, hash_buckets and vocabulary are "
+                    "different mappings; give one."
+                )
         if self.num_oov_buckets < 1:
             raise ValueError(
                 f"Feature '{self.name}': num_oov_buckets must be >= 1 so that "
@@ -87,6 +105,7 @@ class CategoricalFeature:
     def is_fitted(self) -> bool:
         return (
             self.hash_buckets is not None
+            or self.num_ids is not None
             or self.vocabulary is not None
             or self.share_embedding_with is not None
         )
@@ -96,6 +115,8 @@ class CategoricalFeature:
         """Number of embedding rows this feature owns (OOV buckets included)."""
         if self.hash_buckets is not None:
             return self.hash_buckets
+        if self.num_ids is not None:
+            return self.num_ids + 1  # the OOV id
         if self.vocabulary is None:
             raise ValueError(
                 f"Feature '{self.name}' has no vocabulary yet: call "
@@ -105,7 +126,7 @@ class CategoricalFeature:
 
     def fit(self, column: pd.Series) -> CategoricalFeature:
         """Returns a copy with the vocabulary learned from `column`."""
-        if self.hash_buckets is not None or self.share_embedding_with:
+        if self.hash_buckets is not None or self.num_ids is not None or self.share_embedding_with:
             return dataclasses.replace(self)
         values = coerce_categorical(column, self)
         counts = pd.Series(values).value_counts(sort=False)

@@ -17,7 +17,7 @@ from tfrank.layers.interaction import (
     ProductLayer,
 )
 from tfrank.layers.multitask import AdaTTFusion, ExpertFusion, ExtractionLevel, MixtureOfExperts
-from tfrank.layers.preprocessing import FeatureTransform
+from tfrank.layers.preprocessing import FeatureTransform, IdRange
 from tfrank.layers.sequence import (
     AttentionPooling,
     AUGRUCell,
@@ -44,6 +44,7 @@ __all__ = [
     "ExtractionLevel",
     "FMInteraction",
     "FeatureTransform",
+    "IdRange",
     "LinearTerm",
     "MLPBlock",
     "MixtureOfExperts",

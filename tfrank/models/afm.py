@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import keras
-
 from tfrank.layers.interaction.afm_interaction import AFMInteraction
 from tfrank.layers.interaction.field_pairs import field_pairs
 from tfrank.models.ranking_model import (
@@ -16,6 +14,7 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.optimizers.lazy_adam import adam_for
 from tfrank.registry import register_model
 
 
@@ -71,7 +70,7 @@ class AFM(RankingModel):
         super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
 
     def default_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=3e-3)
+        return adam_for(self.feature_spec, learning_rate=3e-3)
 
     def attention_weights(self, features):
         """`[batch, n_pairs]` attention weights of each field pair (rows sum to 1)."""

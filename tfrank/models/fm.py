@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import keras
-
 from tfrank.layers.interaction.fm_interaction import FMInteraction
 from tfrank.models.ranking_model import (
     RankingModel,
@@ -15,6 +13,7 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.optimizers.lazy_adam import adam_for
 from tfrank.registry import register_model
 
 
@@ -56,4 +55,4 @@ class FM(RankingModel):
         super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
 
     def default_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=3e-3)
+        return adam_for(self.feature_spec, learning_rate=3e-3)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import keras
-
 from tfrank.models.ranking_model import (
     RankingModel,
     as_feature_spec,
@@ -13,6 +11,7 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.optimizers.lazy_adam import adam_for
 from tfrank.registry import register_model
 
 
@@ -47,4 +46,4 @@ class LogisticRegression(RankingModel):
         super().__init__(inputs, probability(linear), spec, config=config, **kwargs)
 
     def default_optimizer(self):
-        return keras.optimizers.Adam(learning_rate=3e-3)
+        return adam_for(self.feature_spec, learning_rate=3e-3)

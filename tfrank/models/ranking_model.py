@@ -10,6 +10,7 @@ from tfrank.layers.core.embedding_bank import EmbeddingBank
 from tfrank.layers.core.linear_term import LinearTerm
 from tfrank.layers.core.numeric_embedding import NumericEmbedding
 from tfrank.layers.preprocessing.feature_transform import FeatureTransform
+from tfrank.optimizers.lazy_adam import adam_for
 
 
 class RankingModel(keras.Model):
@@ -84,7 +85,7 @@ class RankingModel(keras.Model):
         return []
 
     def default_optimizer(self) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(learning_rate=1e-3)
+        return adam_for(self.feature_spec, learning_rate=1e-3)
 
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """`keras.Model.compile` with defaults for CTR: the model's preferred

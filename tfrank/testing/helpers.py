@@ -145,3 +145,17 @@ def serve_in_tensorflow_only(pairs, timeout=600) -> dict:
             raise RuntimeError(f"TensorFlow-only scoring failed:\n{result.stderr[-3000:]}")
         with open(out) as f:
             return json.load(f)
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` TCP ports free on 127.0.0.1 right now (for local clusters)."""
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()

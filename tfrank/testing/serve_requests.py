@@ -33,8 +33,15 @@ class _BlockImports(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         raise ImportError(f"'{module.__name__}' is blocked")
 
 
-def main(argv):
+def block_imports():
+    """From now on, importing keras, tf_keras or tfrank fails (call before
+    TensorFlow is imported; other TensorFlow-only scripts load this file by
+    path to do the same)."""
     sys.meta_path.insert(0, _BlockImports())
+
+
+def main(argv):
+    block_imports()
     import numpy as np
     import tensorflow as tf
 

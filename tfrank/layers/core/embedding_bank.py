@@ -108,6 +108,8 @@ class EmbeddingBank(keras.layers.Layer):
                 shape=(rows, width),
                 initializer=self.embeddings_initializer,
                 regularizer=self.embeddings_regularizer,
+                # Rows are cast after the gather; autocasting would cast the table.
+                autocast=False,
             )
         self.frequencies = {}
         if self.mba_l2:
@@ -151,7 +153,7 @@ class EmbeddingBank(keras.layers.Layer):
             for name in names:
                 if name not in outputs:  # sequences: their own gather, same table
                     rows = ops.cast(ids[name], "int32") + self._offsets[name]
-                    outputs[name] = ops.take(self.tables[str(width)], rows, axis=0)
+                    outputs[name] = self._rows(self.tables[str(width)], rows)
         return outputs
 
     def _mba_penalty(self, ids, masks):
@@ -174,15 +176,18 @@ class EmbeddingBank(keras.layers.Layer):
             table, frequency = self.tables[str(width)], self.frequencies[str(width)]
             # Each row read k times in the batch counts 1/k per read: once in all.
             reads = ops.scatter(ops.expand_dims(rows, 1), read, ops.shape(frequency))
-            share = read / (ops.maximum(ops.take(reads, rows), 1.0) * ops.take(frequency, rows))
-            norms = ops.sum(ops.square(ops.take(table, rows, axis=0)), axis=-1)
+            share = read / (ops.maximum(ops.take(reads, rows), 1.0) * gather_rows(frequency, rows))
+            norms = ops.sum(ops.square(gather_rows(table, rows)), axis=-1)
             penalty = penalty + ops.sum(share * norms)
         return self.mba_l2 * penalty
 
     def _gather_group(self, ids, width, names):
         stacked = ops.stack([ops.cast(ids[n], "int32") for n in names], axis=1)
         rows = stacked + ops.convert_to_tensor(self.offsets(names))
-        return ops.take(self.tables[str(width)], rows, axis=0)
+        return self._rows(self.tables[str(width)], rows)
+
+    def _rows(self, table, rows):
+        return ops.cast(gather_rows(table, rows), self.compute_dtype)
 
     def compute_output_spec(self, ids, masks=None, training=None):
         batch = next(iter(ids.values())).shape[0]
@@ -204,3 +209,19 @@ class EmbeddingBank(keras.layers.Layer):
             mba_l2=self.mba_l2,
         )
         return config
+
+
+def gather_rows(variable, rows):
+    """`variable[rows]` without reading the rest of it.
+
+    On TensorFlow, `ops.take` reads the whole variable and then gathers; when
+    a sparse optimizer update of the same variable follows in the step, the
+    runtime must copy the whole table to keep that read intact (at Criteo's
+    34M rows this costs more than the model). A gather on the variable
+    itself reads only the rows. Other backends take the portable path.
+    """
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.gather(variable.value, rows)
+    return ops.take(variable, rows, axis=0)

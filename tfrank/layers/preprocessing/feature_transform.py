@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from tfrank.features.feature_spec import FeatureSpec
+from tfrank.layers.preprocessing.id_range import IdRange
 from tfrank.registry import register_layer
 
 
@@ -197,6 +198,8 @@ def _is_nan(value):
 
 
 def _make_lookup(feature):
+    if feature.num_ids is not None:
+        return IdRange(feature.num_ids, name=f"{feature.name}_ids")
     if feature.hash_buckets is not None:
         return keras.layers.Hashing(feature.hash_buckets, name=f"{feature.name}_hash")
     lookup_cls = (
