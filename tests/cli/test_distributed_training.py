@@ -101,3 +101,5 @@ def test_single_device_models_refuse_a_strategy(tmp_path):
 
     with pytest.raises(ValueError, match="one device only"):
         train("gmf", "synthetic:50", output=str(tmp_path), strategy="mirrored")
+    with pytest.raises(ValueError, match="autorec is a rating model"):
+        train("autorec", output=str(tmp_path), strategy="multi_worker")

@@ -63,6 +63,11 @@ def train(
     """
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
+    if strategy == "multi_worker" and model_cls.task not in ("ctr", "multitask"):
+        raise ValueError(
+            f"--strategy multi_worker trains click and multi-task models (early stopping on "
+            f"AUC); {model} is a {model_cls.task} model."
+        )
     distribution = make_strategy(strategy)
     if model_cls.task == "implicit":
         if distribution is not None:
