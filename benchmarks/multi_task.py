@@ -43,6 +43,16 @@ MODELS = {
     "mmoe": {"num_experts": 8, "expert_units": [64]},
     "ple": {"levels": 2, "task_experts": 2, "shared_experts": 2, "expert_units": [64]},
     "adatt": {"levels": 2, "task_experts": 2, "shared_experts": 1, "expert_units": [64]},
+    # The native-expert residual weights starting at 1 (the default before
+    # these runs) instead of 0.
+    "adatt (native 1)": {
+        "model": "adatt",
+        "levels": 2,
+        "task_experts": 2,
+        "shared_experts": 1,
+        "expert_units": [64],
+        "native_initializer": "ones",
+    },
 }
 COMMON = {"tower_units": [32]}
 
@@ -102,9 +112,11 @@ def _run(setting, parts, model, seed, args):
     train_set, valid_set, test_set = parts
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
+        config = {k: v for k, v in MODELS[model].items() if k != "model"}
         metrics = train(
-            model, train_set, validation_data=valid_set, epochs=args.epochs, batch_size=1024,
-            seed=seed, output=out, config={**MODELS[model], **COMMON}, patience=2,
+            MODELS[model].get("model", model), train_set, validation_data=valid_set,
+            epochs=args.epochs, batch_size=1024, seed=seed, output=out,
+            config={**config, **COMMON}, patience=2,
             learning_rate=1e-3, verbose=0,
         )  # fmt: skip
         scores = evaluate(out, test_set)

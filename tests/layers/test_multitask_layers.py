@@ -85,11 +85,24 @@ def test_routing_matches_each_paper():
     assert groups == [(0, 2), (1, 2)] and outputs == [(0, [0, 1], 0), (1, [0, 1], 1)]
 
 
-def test_native_residual_starts_as_the_sum_of_a_tasks_own_experts():
-    layer = AdaTTFusion(2, 1, [3], activation="linear")
+def test_native_residual_can_start_as_the_sum_of_a_tasks_own_experts():
+    layer = AdaTTFusion(2, 1, [3], activation="linear", native_initializer="ones")
     x = np.ones((2, 4), "float32")
     layer([x, x])
     np.testing.assert_array_equal(np.asarray(layer.native_weights[0]), [1.0])
+
+
+def test_native_residual_starts_off_by_default():
+    layer = AdaTTFusion(2, 2, [3], activation="linear")
+    x = np.random.default_rng(0).normal(size=(4, 5)).astype("float32")
+    y, gates = layer([x, x], return_gates=True)
+    np.testing.assert_array_equal(np.asarray(layer.native_weights[1]), [0.0, 0.0])
+    # With v = 0 the output is the gated fusion alone.
+    experts = np.stack([_expert(layer, g, k, x) for g in range(2) for k in range(2)], axis=1)
+    expected = (np.asarray(gates[1])[..., None] * experts).sum(1)
+    np.testing.assert_allclose(np.asarray(y[1]), expected, rtol=1e-5, atol=1e-6)
+    restored = AdaTTFusion.from_config(layer.get_config())
+    assert keras.initializers.serialize(restored.native_initializer)["class_name"] == "Zeros"
 
 
 def test_wrong_number_of_inputs_and_bad_sizes_are_clear_errors():

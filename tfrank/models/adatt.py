@@ -37,6 +37,10 @@ class AdaTT(MultiTaskModel):
         expert_units: list of int. Defaults to `(64,)`.
         tower_units: list of int. Defaults to `(32,)`.
         dropout: float. Defaults to `0.0`.
+        native_initializer: str. Initializer of the native-expert residual
+            weights `v`: `"zeros"` (default: the residual starts off and is
+            learned) or `"ones"` (each task's own experts summed from the
+            start; ~0.002 AUC lower on the synthetic task pairs).
 
     Example:
 
@@ -51,7 +55,8 @@ class AdaTT(MultiTaskModel):
                     "expert_units": [4]}  # fmt: skip
 
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=1,
-                 expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip
+                 expert_units=(64,), tower_units=(32,), dropout=0.0, native_initializer="zeros",
+                 **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         count = len(normalize_tasks(tasks))
@@ -59,7 +64,8 @@ class AdaTT(MultiTaskModel):
         def level(i, last):
             return AdaTTFusion(
                 count, task_experts, expert_units, shared_experts=shared_experts,
-                output_shared=not last, dropout=dropout, name=f"fusion_{i}",
+                output_shared=not last, dropout=dropout, native_initializer=native_initializer,
+                name=f"fusion_{i}",
             )  # fmt: skip
 
         streams = stack_levels(
@@ -67,5 +73,6 @@ class AdaTT(MultiTaskModel):
         )
         config = dict(levels=int(levels), task_experts=int(task_experts),
                       shared_experts=int(shared_experts),
-                      expert_units=[int(u) for u in expert_units])  # fmt: skip
+                      expert_units=[int(u) for u in expert_units],
+                      native_initializer=native_initializer)  # fmt: skip
         super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config, **kwargs)
