@@ -19,13 +19,13 @@ and .md after every run (with `--resume`, finished runs there are kept).
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 
 import numpy as np
+from run_log import previous_runs, write_results
 
 from tfrank.cli.training import evaluate, train
 from tfrank.data import (
@@ -82,7 +82,7 @@ def main():
     rows = {name: len(s.frame) for name, s in sources.items()}
     print(f"{args.dataset}: rows {rows}", flush=True)
     path = os.path.join(RESULTS, f"behaviour_amazon_{args.dataset}")
-    runs = _previous(path) if args.resume else []
+    runs = previous_runs(path) if args.resume else []
     done = {(r["model"], r["seed"]) for r in runs}
     for label in args.models:
         model, config = CONFIGS[label]
@@ -112,7 +112,9 @@ def main():
                 f"{run['wall_seconds']:.0f}s",
                 flush=True,
             )
-            _save(path, args, rows, runs)
+            summary = summarize(runs)
+            record = {"rows": rows, "configs": CONFIGS, "summary": summary, "runs": runs}
+            write_results(path, args, record, markdown(summary))
     print(markdown(summarize(runs)))
     return 0
 
@@ -155,24 +157,6 @@ def markdown(summary):
             f"{s['seeds']} | {s['seconds_per_epoch']:.0f} |"
         )
     return "\n".join(lines)
-
-
-def _previous(path):
-    if not os.path.exists(path + ".json"):
-        return []
-    with open(path + ".json") as f:
-        return json.load(f)["runs"]
-
-
-def _save(path, args, rows, runs):
-    os.makedirs(RESULTS, exist_ok=True)
-    summary = summarize(runs)
-    settings = {k: v for k, v in vars(args).items() if k not in ("data_dir", "resume")}
-    with open(path + ".json", "w") as f:
-        json.dump({"settings": settings, "rows": rows, "configs": CONFIGS, "summary": summary,
-                   "runs": runs}, f, indent=1)  # fmt: skip
-    with open(path + ".md", "w") as f:
-        f.write(markdown(summary) + "\n")
 
 
 if __name__ == "__main__":

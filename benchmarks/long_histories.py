@@ -24,13 +24,13 @@ after every run (`--resume` keeps finished runs).
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 
 import numpy as np
+from run_log import previous_runs, write_results
 
 from tfrank.cli.training import evaluate, train
 from tfrank.data import (
@@ -65,7 +65,7 @@ def main():
     )
     args = parser.parse_args()
     path = os.path.join(RESULTS, "long_histories")
-    runs = _previous(path) if args.resume else []
+    runs = previous_runs(path) if args.resume else []
     done = {(r["dataset"], r["model"], r["seed"]) for r in runs}
     for dataset in args.datasets:
         loaded = _load(dataset, args)
@@ -103,7 +103,7 @@ def main():
                     f"GAUC {run['gauc']:.4f}  {run['wall_seconds']:.0f}s",
                     flush=True,
                 )
-                _save(path, args, runs)
+                write_results(path, args, {"models": MODELS, "runs": runs}, markdown(runs))
     print(markdown(runs))
     return 0
 
@@ -138,22 +138,6 @@ def markdown(runs):
                 f"{gauc.mean():.4f} ± {gauc.std():.4f} | {len(mine)} |"
             )
     return "\n".join(lines)
-
-
-def _previous(path):
-    if not os.path.exists(path + ".json"):
-        return []
-    with open(path + ".json") as f:
-        return json.load(f)["runs"]
-
-
-def _save(path, args, runs):
-    os.makedirs(RESULTS, exist_ok=True)
-    settings = {k: v for k, v in vars(args).items() if k not in ("taobao", "resume")}
-    with open(path + ".json", "w") as f:
-        json.dump({"settings": settings, "models": MODELS, "runs": runs}, f, indent=1)
-    with open(path + ".md", "w") as f:
-        f.write(markdown(runs) + "\n")
 
 
 if __name__ == "__main__":

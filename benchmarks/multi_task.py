@@ -23,13 +23,13 @@ after every run (`--resume` keeps finished runs).
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 
 import numpy as np
+from run_log import previous_runs, write_results
 
 from tfrank.cli.training import evaluate, train
 from tfrank.data import DataSource, SyntheticMultiTask
@@ -74,7 +74,7 @@ def main():
         print(f"Census-income not found at {args.census}; nothing to do.")
         return 0
     path = os.path.join(RESULTS, f"multi_task_{args.data}")
-    runs = _previous(path) if args.resume else []
+    runs = previous_runs(path) if args.resume else []
     done = {(r["setting"], r["model"], r["seed"]) for r in runs}
     for setting, parts in settings:
         for model in args.models:
@@ -82,7 +82,8 @@ def main():
                 if (setting, model, seed) in done:
                     continue
                 runs.append(_run(setting, parts, model, seed, args))
-                _save(path, args, runs)
+                record = {"models": MODELS, "common": COMMON, "runs": runs}
+                write_results(path, args, record, markdown(runs))
     print(markdown(runs))
     return 0
 
@@ -152,23 +153,6 @@ def markdown(runs):
 
 def _mean_std(values):
     return f"{np.mean(values):.4f} ± {np.std(values):.4f}"
-
-
-def _previous(path):
-    if not os.path.exists(path + ".json"):
-        return []
-    with open(path + ".json") as f:
-        return json.load(f)["runs"]
-
-
-def _save(path, args, runs):
-    os.makedirs(RESULTS, exist_ok=True)
-    settings = {k: v for k, v in vars(args).items() if k not in ("census", "resume")}
-    with open(path + ".json", "w") as f:
-        json.dump({"settings": settings, "models": MODELS, "common": COMMON, "runs": runs},
-                  f, indent=1)  # fmt: skip
-    with open(path + ".md", "w") as f:
-        f.write(markdown(runs) + "\n")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import time
 import criteo_shape
 import keras
 import numpy as np
+import pandas as pd
 import tensorflow as tf
 
 import tfrank
@@ -22,10 +23,9 @@ def feature_spec(kind, history, features, ids="num_ids"):
         columns.append(CategoricalFeature(name, dtype="int64", embedding_dim=16, **mapping))
     if history:
         columns.append(SequenceFeature(criteo_shape.HISTORY, shares="C3", max_length=history))
-    frame = {name: values[0] for name, values in features.items() if name != criteo_shape.HISTORY}
-    import pandas as pd
-
-    frame = pd.DataFrame(frame)
+    frame = pd.DataFrame(
+        {name: values[0] for name, values in features.items() if name != criteo_shape.HISTORY}
+    )
     if history:
         frame[criteo_shape.HISTORY] = list(features[criteo_shape.HISTORY][0])
     return FeatureSpec(columns).fit(frame)
@@ -52,10 +52,11 @@ def run(job):
         "jit_compile": job.get("jit_compile", False),
         "steps_per_execution": job.get("steps_per_execution", 1),
     }
-    if "optimizer" in job or "learning_rate" in job:
-        name = job.get("optimizer", type(model.default_optimizer()).__name__)
-        name = {"LazyAdam": "lazy_adam", "Adam": "adam"}.get(name, name)
-        compile_args["optimizer"] = optimizer(name, job.get("learning_rate", 1e-3))
+    if "optimizer" in job:
+        compile_args["optimizer"] = optimizer(job["optimizer"], job.get("learning_rate", 1e-3))
+    elif "learning_rate" in job:
+        compile_args["optimizer"] = model.default_optimizer()
+        compile_args["optimizer"].learning_rate = job["learning_rate"]
     if job.get("metrics") == "none":
         compile_args["metrics"] = []
     model.compile(**compile_args)
@@ -142,9 +143,10 @@ def fused_vs_per_feature(kind, batch, steps=20):
             variables = [keras.Variable(init((s, 16))) for s in sizes]
 
             def embed():
-                return ops_stack(
+                return keras.ops.stack(
                     [gather_rows(v, tf.cast(ids[n], "int32"))
-                     for v, n in zip(variables, criteo_shape.CATEGORICAL)]
+                     for v, n in zip(variables, criteo_shape.CATEGORICAL)],
+                    axis=1,
                 )  # fmt: skip
 
         optimizer = LazyAdam(1e-3)
@@ -163,7 +165,3 @@ def fused_vs_per_feature(kind, batch, steps=20):
             times.append(time.perf_counter() - start)
         results[f"{layout}_ms_per_step"] = 1000 * float(np.median(times))
     return results
-
-
-def ops_stack(parts):
-    return keras.ops.stack(parts, axis=1)

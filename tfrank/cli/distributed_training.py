@@ -71,7 +71,7 @@ def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, se
             AUC and restore the best epoch's weights.
 
     Returns:
-        A history dict: `loss` per epoch, `step_loss` per step, `val_auc`.
+        A history dict per epoch: `loss`, `val_auc`, `epoch_seconds`.
     """
     replicas = strategy.num_replicas_in_sync
     if batch_size % replicas:
@@ -110,7 +110,7 @@ def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, se
         losses = strategy.run(replica_step, args=(features, labels))
         return strategy.experimental_local_results(losses)[0]
 
-    history = {"loss": [], "step_loss": [], "val_auc": [], "epoch_seconds": []}
+    history = {"loss": [], "val_auc": [], "epoch_seconds": []}
     best, best_weights, waited = -np.inf, None, 0
     for epoch in range(epochs):
         # Shuffled whole, then dealt out: the global batches are those of a
@@ -119,7 +119,6 @@ def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, se
         iterator = distribute(rows)
         start = time.perf_counter()
         losses = [float(train_step(iterator)) for _ in range(steps)]
-        history["step_loss"] += losses
         history["loss"].append(float(np.mean(losses)))
         history["epoch_seconds"].append(time.perf_counter() - start)
         message = f"epoch {epoch + 1}/{epochs}: loss {history['loss'][-1]:.4f}"

@@ -101,6 +101,7 @@ def train(
         ranker.compile()
     if learning_rate is not None:
         ranker.optimizer.learning_rate = learning_rate
+    monitor, mode = ranker.early_stopping()
     if strategy == "multi_worker":
         history = fit_multi_worker(
             ranker, distribution, train_frame, spec, source.label, batch_size, epochs, seed,
@@ -108,11 +109,10 @@ def train(
             verbose=_verbosity(verbose),
         )  # fmt: skip
         seconds = sum(history.pop("epoch_seconds"))
-        history.pop("step_loss")
         history = SimpleNamespace(history=history)  # what fit's History holds
     else:
-        history, seconds = _fit(ranker, train_ds, valid_ds, epochs, patience, verbose)
-    monitor, mode = ranker.early_stopping()
+        stop_on = (monitor, mode)
+        history, seconds = _fit(ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose)
     metrics = _metrics(
         model, source, validation_data, seed, epochs, history, patience, monitor, mode,
         batch_size, ranker, train_frame, valid_frame, seconds, strategy,
@@ -125,10 +125,10 @@ def train(
     return write_outputs(ranker, spec, output, valid_frame, metrics)
 
 
-def _fit(ranker, train_ds, valid_ds, epochs, patience, verbose):
+def _fit(ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose):
+    monitor, mode = stop_on
     timer = TrainTimer()
     callbacks = [timer, *ranker.training_callbacks()]
-    monitor, mode = ranker.early_stopping()
     if patience is not None:
         stopper = keras.callbacks.EarlyStopping(
             monitor=monitor, mode=mode, patience=patience, restore_best_weights=True
