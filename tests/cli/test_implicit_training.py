@@ -89,3 +89,26 @@ def test_unknown_implicit_data_spec_is_one_clear_line(capsys):
     assert main(["train", "--model", "neumf", "--data", "criteo:x.tsv"]) == 2
     err = capsys.readouterr().err
     assert "Unknown implicit-feedback data spec 'criteo:x.tsv'" in err and "ncf:PATH" in err
+
+
+def test_gmf_resumed_after_a_crash_ends_as_an_uninterrupted_run(tmp_path, monkeypatch):
+    from tfrank.cli.implicit_training import LeaveOneOutValidation
+
+    data = _small()
+    kwargs = dict(epochs=3, batch_size=256, patience=None, seed=1, verbose=0)
+    whole = train("gmf", data, output=str(tmp_path / "whole"), **kwargs)
+
+    def crash(self, epoch, logs=None):
+        if epoch == 2:
+            raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(LeaveOneOutValidation, "on_epoch_begin", crash, raising=False)
+    try:
+        train("gmf", data, output=str(tmp_path / "crashed"), **kwargs)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    resumed = train("gmf", data, output=str(tmp_path / "crashed"), **kwargs)
+    assert resumed["resumed_after_epoch"] == 2 and resumed["epochs_run"] == 3
+    np.testing.assert_allclose(resumed["history"]["loss"], whole["history"]["loss"], rtol=1e-5)
+    assert abs(resumed["test"]["ndcg@10"] - whole["test"]["ndcg@10"]) < 1e-6

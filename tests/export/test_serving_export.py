@@ -81,3 +81,41 @@ def test_example_request_is_a_rest_body_with_raw_values(model_and_example, tmp_p
     assert body["inputs"]["hour"] == [int(v) for v in example["hour"]]
     price = body["inputs"]["price"]
     assert any(np.isnan(price)) and all(isinstance(v, float) for v in price)
+
+
+def test_export_killed_mid_write_leaves_previous_version_servable(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tfrank.cli.main import main
+    from tfrank.testing.helpers import serve_in_tensorflow_only
+
+    out = str(tmp_path / "run")
+    args = ["train", "--model", "deepfm", "--data", "synthetic:2000", "--epochs", "1",
+            "--batch-size", "256", "--output", out]  # fmt: skip
+    assert main(args) == 0
+    serving = os.path.join(out, "serving")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "tfrank", "export", "--model-dir", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )  # fmt: skip
+    deadline, written = time.time() + 120, []
+    while not written and victim.poll() is None and time.time() < deadline:
+        temporary = [n for n in os.listdir(serving) if n.startswith(".")]
+        written = [f for t in temporary for f in os.listdir(os.path.join(serving, t))]
+        time.sleep(0.002)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    assert victim.returncode == -signal.SIGKILL, "the export finished before it was killed"
+    names = os.listdir(serving)
+    assert [n for n in names if not n.startswith(".")] == ["1"]  # no partial version
+    assert len(names) == 2  # the killed export's hidden leftover
+    request = os.path.join(serving, "1", "assets.extra", "example_request.json")
+    served = serve_in_tensorflow_only([(os.path.join(serving, "1"), request)])
+    assert np.isfinite(served[os.path.join(serving, "1")]["probability"]).all()
+
+    assert main(["export", "--model-dir", out]) == 0
+    assert sorted(os.listdir(serving)) == ["1", "2"]  # leftovers cleaned

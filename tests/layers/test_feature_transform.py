@@ -57,6 +57,23 @@ def test_numeric_matches_numpy_reference():
     np.testing.assert_allclose(out, np.stack([expected_c, expected_r], 1), rtol=1e-6)
 
 
+def test_extreme_numbers_are_clipped_not_overflowed():
+    spec = FeatureSpec(
+        [
+            NumericFeature("c", log_transform=True, mean=1.0, variance=4.0),
+            NumericFeature("r", mean=-2.0, variance=1e-6),
+        ]
+    )
+    c = np.array([np.inf, -np.inf, 3.4e38, 9.0], dtype=np.float32)
+    r = np.array([3.4e38, -3.4e38, np.inf, -1.995], dtype=np.float32)
+    out = FeatureTransform(spec)(_inputs(c=c, r=r))["numeric"].numpy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.sign(c.astype(np.float64)) * np.log1p(np.abs(c.astype(np.float64)))
+        z = np.stack([(t - 1.0) / 2.0, (r.astype(np.float64) + 2.0) / 1e-3], 1)
+    np.testing.assert_allclose(out, np.clip(z, -1e4, 1e4), rtol=1e-5)
+    assert out[0, 0] == 1e4 and out[1, 0] == -1e4 and out[0, 1] == 1e4
+
+
 def test_crossed_ids_depend_on_both_values(tiny_spec, tiny_frame):
     arrays = tiny_spec.frame_to_arrays(tiny_frame.head(64))
     ids = FeatureTransform(tiny_spec)(_inputs(**arrays))["ids"]["site_x_hour"].numpy()

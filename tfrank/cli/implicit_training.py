@@ -9,6 +9,12 @@ import keras
 import numpy as np
 import pandas as pd
 
+from tfrank.cli.checkpointing import (
+    ResumableEarlyStopping,
+    StopOnNaN,
+    TrainingCheckpoint,
+    resume_fit,
+)
 from tfrank.cli.outputs import write_outputs
 from tfrank.data.data_source import load_implicit
 from tfrank.data.implicit_feedback import ImplicitFeedback
@@ -19,9 +25,11 @@ from tfrank.metrics.ranking import hit_rate, ndcg, positive_ranks
 
 def train_implicit(
     model_cls, name, data, epochs, batch_size, output, seed, config, patience, learning_rate,
-    verbose, num_negatives=4, k=10, timer=None,
+    verbose, num_negatives=4, k=10, timer=None, checkpoint=None,
 ) -> dict:  # fmt: skip
-    """Trains `model_cls` on `data` (spec string or `ImplicitFeedback`); see `training.train`."""
+    """Trains `model_cls` on `data` (spec string or `ImplicitFeedback`); see
+    `training.train`. `checkpoint`: `(directory, run settings)` to resume from
+    and save to, or None."""
     source = data if isinstance(data, ImplicitFeedback) else load_implicit(data, seed)
     fit_part, validation = source.validation_split(seed)
     spec = source.feature_spec().fit(source.vocabulary_frame())
@@ -32,14 +40,17 @@ def train_implicit(
     ranker.compile()
     if learning_rate is not None:
         ranker.optimizer.learning_rate = learning_rate
-    callbacks = [timer, LeaveOneOutValidation(validation, (k,))]
+    checkpoint_dir, run = checkpoint or (None, None)
+    callbacks = [timer, LeaveOneOutValidation(validation, (k,)), StopOnNaN(checkpoint_dir)]
+    stopper = None
     if patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor=f"val_ndcg@{k}", mode="max", patience=patience, restore_best_weights=True
-            )
-        )
-    history = ranker.fit(train_ds, epochs=epochs, callbacks=callbacks, verbose=verbose)
+        stopper = ResumableEarlyStopping(monitor=f"val_ndcg@{k}", mode="max", patience=patience)
+        callbacks.append(stopper)
+    # Epoch e draws negatives with seed (seed, e): a resumed run draws what it would have.
+    sampler.epoch = TrainingCheckpoint(checkpoint_dir, run).restore_epoch() if checkpoint_dir else 0
+    history, resumed = resume_fit(
+        ranker, train_ds, epochs, callbacks, checkpoint_dir, run, stopper, timer, verbose=verbose
+    )
     val_ndcg = history.history[f"val_ndcg@{k}"]
     epochs_run = len(history.history["loss"])
     rows = len(fit_part.train) * (1 + num_negatives)
@@ -59,10 +70,14 @@ def train_implicit(
         "seconds_per_epoch": round(timer.seconds / epochs_run, 3),
         "examples_per_second": round(rows * epochs_run / timer.seconds, 1),
         "history": {key: [float(x) for x in v] for key, v in history.history.items()},
+        "resumed_after_epoch": resumed,
         "validation": rank_metrics(ranker, validation, (k,)),
         "test": rank_metrics(ranker, source, (k,)),
     }  # fmt: skip
-    return write_outputs(ranker, spec, output, validation.test, metrics)
+    metrics = write_outputs(ranker, spec, output, validation.test, metrics)
+    if checkpoint_dir:
+        TrainingCheckpoint(checkpoint_dir, run).remove()
+    return metrics
 
 
 def rank_metrics(ranker, data: ImplicitFeedback, ks=(10,), full=None, batch_size=65536) -> dict:

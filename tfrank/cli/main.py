@@ -61,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--config", help="model constructor arguments, a JSON or YAML file (data only)"
     )
+    train.add_argument(
+        "--checkpoint-dir",
+        help="where the training state is saved after every epoch; a killed run started "
+        "again resumes from it (default OUTPUT/checkpoint, deleted when training ends)",
+    )
+    train.add_argument(
+        "--no-checkpoint", action="store_true", help="do not save or resume training state"
+    )
 
     evaluate = commands.add_parser("evaluate", help="score a trained model on data")
     evaluate.add_argument("--model-dir", required=True)
@@ -76,6 +84,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from tfrank.cli import training
+    from tfrank.cli.checkpointing import TrainingDiverged
     from tfrank.registry import list_models
 
     try:
@@ -96,6 +105,8 @@ def main(argv=None) -> int:
                 learning_rate=args.learning_rate,
                 num_negatives=args.num_negatives,
                 strategy=args.strategy,
+                checkpoint=not args.no_checkpoint,
+                checkpoint_dir=args.checkpoint_dir,
             )
             print(json.dumps({k: metrics[k] for k in _SUMMARY if k in metrics}, indent=1))
         elif args.command == "evaluate":
@@ -103,8 +114,11 @@ def main(argv=None) -> int:
         elif args.command == "export":
             print(training.export(args.model_dir))
     except (ValueError, FileNotFoundError) as error:
-        print(f"tfrank {args.command}: error: {error}", file=sys.stderr)
+        print(f"tfrank {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 2
+    except TrainingDiverged as error:
+        print(f"tfrank {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -120,19 +134,18 @@ _SUMMARY = (
 )
 
 
+def _one_line(error) -> str:
+    return " ".join(str(error).split())
+
+
 def _load_config(path):
     if not path:
         return None
-    with open(path) as f:
-        text = f.read()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
+    from tfrank.features.feature_spec import read_data_file
 
-        config = yaml.safe_load(text)
-    else:
-        config = json.loads(text)
+    config = read_data_file(path)
     if not isinstance(config, dict):
-        raise SystemExit(f"tfrank: --config {path} must hold a mapping of arguments.")
+        raise ValueError(f"--config {path} must hold a mapping of arguments.")
     return config
 
 

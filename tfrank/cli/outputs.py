@@ -11,11 +11,14 @@ EXAMPLE_ROWS = 8
 
 
 def write_outputs(ranker, spec, output, example_frame, metrics) -> dict:
-    """Saves `model.keras`, `feature_spec.json`, `example_features.json` (the
+    """Saves `model.keras` (atomically), `feature_spec.json`, `example_features.json` (the
     first rows of `example_frame`), a new `serving/<version>/` and
     `metrics.json` (with the export path added); returns the metrics."""
     os.makedirs(output, exist_ok=True)
-    ranker.save(os.path.join(output, "model.keras"))
+    # Written aside, then renamed over the old file: a kill never leaves a torn model.keras.
+    partial = os.path.join(output, f".model-{os.getpid()}.keras")
+    ranker.save(partial)
+    os.replace(partial, os.path.join(output, "model.keras"))
     spec.save(os.path.join(output, "feature_spec.json"))
     # Whole-column conversion: float ids become text by the column's rule.
     example = {k: v[:EXAMPLE_ROWS] for k, v in spec.frame_to_arrays(example_frame).items()}

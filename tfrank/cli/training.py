@@ -11,7 +11,15 @@ from types import SimpleNamespace
 
 import keras
 import numpy as np
+import tensorflow as tf
 
+from tfrank.cli.checkpointing import (
+    ResumableEarlyStopping,
+    SetShuffleEpoch,
+    StopOnNaN,
+    TrainingCheckpoint,
+    resume_fit,
+)
 from tfrank.cli.distributed_training import (
     fit_multi_worker,
     is_chief,
@@ -44,6 +52,8 @@ def train(
     verbose: int | str = "auto",
     num_negatives: int = 4,
     strategy: str = "default",
+    checkpoint: bool = True,
+    checkpoint_dir: str | None = None,
 ) -> dict:
     """Trains a registered model and writes everything a deployment needs.
 
@@ -57,12 +67,29 @@ def train(
     `"multi_worker"` (one process per host, `TF_CONFIG`; see
     `tfrank.cli.distributed_training`); `batch_size` is the global batch.
 
+    With `checkpoint` (default), the training state is saved after every
+    epoch in `checkpoint_dir` (default `output/checkpoint`) and a killed run
+    started again with the same arguments resumes after its last completed
+    epoch (weights, optimizer, early stopping, data order); the checkpoint
+    is deleted once the outputs are written. Not with `multi_worker`. A loss
+    that turns NaN raises `TrainingDiverged` (outputs untouched).
+
     Writes `output/model.keras`, `output/serving/<version>/` (TF Serving),
     `output/metrics.json` and `output/feature_spec.json` (in multi-worker
     training, worker 0 does); returns the metrics.
     """
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
+    if strategy == "multi_worker" and checkpoint_dir:
+        raise ValueError("--checkpoint-dir is not supported with --strategy multi_worker.")
+    checkpoint = checkpoint and strategy != "multi_worker"
+    checkpoint_dir = (checkpoint_dir or os.path.join(output, "checkpoint")) if checkpoint else None
+    run = {
+        "model": model, "data": _name(data), "validation_data": _name(validation_data),
+        "seed": seed, "batch_size": batch_size, "config": config, "learning_rate": learning_rate,
+        "features": features if isinstance(features, str) or features is None else "object",
+        "num_negatives": num_negatives,
+    }  # fmt: skip
     if strategy == "multi_worker" and model_cls.task not in ("ctr", "multitask"):
         raise ValueError(
             f"--strategy multi_worker trains click and multi-task models (early stopping on "
@@ -78,6 +105,7 @@ def train(
         return train_implicit(
             model_cls, model, data, epochs, batch_size, output, seed, config, patience,
             learning_rate, _verbosity(verbose), num_negatives, timer=TrainTimer(),
+            checkpoint=(checkpoint_dir, run) if checkpoint_dir else None,
         )  # fmt: skip
     source = _source(data, model_cls.synthetic_data, seed)
     if isinstance(features, FeatureSpec):
@@ -86,15 +114,22 @@ def train(
         spec = FeatureSpec.load(features) if features else source.feature_spec
     if not spec.features:
         raise ValueError(f"Data {data!r} has no default features: pass --features FILE.")
+    _check_table(source, spec)
     if validation_data:
         train_frame = source.frame
-        valid_frame = _source(validation_data, model_cls.synthetic_data, seed, True).frame
+        valid_source = _source(validation_data, model_cls.synthetic_data, seed, True)
+        _check_table(valid_source, spec)
+        valid_frame = valid_source.frame
     else:
         train_frame, valid_frame = train_validation_split(source.frame, 0.1, seed)
     spec = spec.fit(train_frame)
 
     keras.utils.set_random_seed(seed)
-    train_ds = make_dataset(train_frame, spec, source.label, batch_size, shuffle=True, seed=seed)
+    shuffle_epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+    train_ds = make_dataset(
+        train_frame, spec, source.label, batch_size, shuffle=True, seed=seed,
+        shuffle_epoch=shuffle_epoch,
+    )  # fmt: skip
     valid_ds = make_dataset(valid_frame, spec, source.label, batch_size)
     with strategy_scope(distribution):
         ranker = model_cls.for_training(spec, config, train_ds, valid_ds)
@@ -112,35 +147,40 @@ def train(
         history = SimpleNamespace(history=history)  # what fit's History holds
     else:
         stop_on = (monitor, mode)
-        history, seconds = _fit(ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose)
+        saver = (checkpoint_dir, run, shuffle_epoch)
+        history, seconds = _fit(
+            ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose, saver
+        )
     metrics = _metrics(
         model, source, validation_data, seed, epochs, history, patience, monitor, mode,
         batch_size, ranker, train_frame, valid_frame, seconds, strategy,
     )  # fmt: skip
+    metrics["resumed_after_epoch"] = getattr(history, "resumed_after_epoch", 0)
     if not is_chief(distribution):
         with tempfile.TemporaryDirectory() as scratch:
             # Saving may run collective ops, so every worker saves; only the chief keeps it.
             write_outputs(ranker, spec, scratch, valid_frame, metrics)
         return metrics
-    return write_outputs(ranker, spec, output, valid_frame, metrics)
+    metrics = write_outputs(ranker, spec, output, valid_frame, metrics)
+    if checkpoint_dir:
+        TrainingCheckpoint(checkpoint_dir, run).remove()
+    return metrics
 
 
-def _fit(ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose):
+def _fit(ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose, saver):
     monitor, mode = stop_on
+    checkpoint_dir, run, shuffle_epoch = saver
     timer = TrainTimer()
-    callbacks = [timer, *ranker.training_callbacks()]
+    callbacks = [SetShuffleEpoch(shuffle_epoch), timer, *ranker.training_callbacks()]
+    callbacks.append(StopOnNaN(checkpoint_dir))
+    stopper = None
     if patience is not None:
-        stopper = keras.callbacks.EarlyStopping(
-            monitor=monitor, mode=mode, patience=patience, restore_best_weights=True
-        )
+        stopper = ResumableEarlyStopping(monitor=monitor, mode=mode, patience=patience)
         callbacks.append(stopper)
-    history = ranker.fit(
-        train_ds,
-        validation_data=valid_ds,
-        epochs=epochs,
-        callbacks=callbacks,
-        verbose=_verbosity(verbose),
-    )
+    history, _ = resume_fit(
+        ranker, train_ds, epochs, callbacks, checkpoint_dir, run, stopper, timer,
+        validation_data=valid_ds, verbose=_verbosity(verbose),
+    )  # fmt: skip
     return history, timer.seconds
 
 
@@ -251,7 +291,7 @@ def load_model(model_dir: str):
         raise FileNotFoundError(f"No model.keras in {model_dir!r}: train a model there first.")
     import tfrank.models  # noqa: F401  (registers the classes the file names)
 
-    return keras.models.load_model(path)
+    return keras.models.load_model(path, safe_mode=True)
 
 
 def _source(data, synthetic, seed, held_out=False) -> DataSource:
@@ -260,8 +300,22 @@ def _source(data, synthetic, seed, held_out=False) -> DataSource:
     return load_data(data, synthetic=synthetic, seed=seed, held_out=held_out)
 
 
+def _check_table(source, spec):
+    """Columns of a data source checked up front, naming the source."""
+    spec.check_columns(source.frame, where=f"data {source.name!r}")
+    labels = [source.label] if isinstance(source.label, str) else list(source.label or [])
+    missing = [name for name in labels if name not in source.frame.columns]
+    if missing:
+        raise ValueError(
+            f"The data {source.name!r} has no label column(s) {missing}; "
+            f"columns: {list(source.frame.columns)}"
+        )
+
+
 def _name(data):
-    return data.name if isinstance(data, DataSource) else data
+    if data is None or isinstance(data, str):
+        return data
+    return getattr(data, "name", type(data).__name__)
 
 
 def _best_epoch(history, patience, monitor, mode):

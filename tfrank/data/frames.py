@@ -22,7 +22,13 @@ def read_table(path: str, nrows: int | None = None) -> pd.DataFrame:
         frame = pd.read_parquet(path)
         return frame.head(nrows) if nrows else frame
     sep = "\t" if path.endswith(".tsv") else ","
-    return pd.read_csv(path, sep=sep, nrows=nrows)
+    try:
+        frame = pd.read_csv(path, sep=sep, nrows=nrows)
+    except pd.errors.ParserError as error:
+        raise ValueError(f"{path}: not a well-formed table ({error})") from None
+    if frame.empty:
+        raise ValueError(f"{path}: no data rows (columns: {list(frame.columns)}).")
+    return frame
 
 
 def train_validation_split(frame: pd.DataFrame, validation_fraction=0.1, seed=0):

@@ -18,6 +18,7 @@ def make_dataset(
     shuffle: bool = False,
     seed: int = 0,
     drop_remainder: bool = False,
+    shuffle_epoch: tf.Variable | None = None,
 ) -> tf.data.Dataset:
     """Batches of `(features, label)` (or `features` alone when `label=None`).
 
@@ -31,7 +32,11 @@ def make_dataset(
     gather of whole columns, which is several times faster than slicing
     rows. Sequence features are cut to the longest history in each batch
     (short histories then cost little however long `max_length` is). With
-    `shuffle=True` the row order is reshuffled every epoch.
+    `shuffle=True` the row order is reshuffled every epoch; with a
+    `shuffle_epoch` variable (int64 scalar) too, each pass's order is a
+    function of `seed` and the variable's value when the pass starts (set it
+    at each epoch's start: `tfrank.cli.checkpointing.SetShuffleEpoch`), so a
+    run resumed at epoch k sees the order an uninterrupted run saw.
 
     Example:
 
@@ -55,7 +60,20 @@ def make_dataset(
         labels = {name: tf.constant(_label_values(frame, name)) for name in label}
 
     indices = tf.data.Dataset.range(len(frame))
-    if shuffle:
+    if shuffle and shuffle_epoch is not None:
+        indices = (
+            tf.data.Dataset.from_tensors(0)
+            .flat_map(
+                lambda _: tf.data.Dataset.from_tensor_slices(
+                    tf.random.experimental.stateless_shuffle(
+                        tf.range(len(frame), dtype=tf.int64),
+                        seed=tf.stack([tf.constant(seed, tf.int64), shuffle_epoch]),
+                    )
+                )
+            )
+            .apply(tf.data.experimental.assert_cardinality(len(frame)))
+        )
+    elif shuffle:
         indices = indices.shuffle(len(frame), seed=seed, reshuffle_each_iteration=True)
     indices = indices.batch(batch_size, drop_remainder=drop_remainder)
 

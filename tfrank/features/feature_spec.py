@@ -268,21 +268,18 @@ class FeatureSpec:
     @classmethod
     def load(cls, path: str) -> FeatureSpec:
         """Reads a spec from JSON or YAML (parsed as data, never executed)."""
-        with open(path) as f:
-            text = f.read()
-        if os.path.splitext(path)[1].lower() in (".yaml", ".yml"):
-            import yaml
-
-            config = yaml.safe_load(text)
-        else:
-            config = json.loads(text)
+        config = read_data_file(path)
         if isinstance(config, list):
             config = {"features": config}
+        if not isinstance(config, Mapping) or not isinstance(config.get("features"), list):
+            raise ValueError(f"{path}: expected a list of features, or a mapping with 'features'.")
         return cls.from_config(config)
 
 
 def _dtype_name(value) -> str | None:
     dtype = getattr(value, "dtype", None)
+    if dtype is None and isinstance(value, (list, tuple)):
+        dtype = np.asarray(value).dtype  # what Keras would make of a plain list
     if dtype is None:
         return None
     name = getattr(dtype, "name", str(dtype))
@@ -297,3 +294,24 @@ def _dtype_compatible(got: str, expected: str) -> bool:
     if expected == "int64":
         return got in ("int64", "int32", "int16", "int8", "uint8", "uint16", "uint32")
     return got.startswith("float") or got.startswith("bfloat") or got.startswith("int")
+
+
+def read_data_file(path: str):
+    """The content of a JSON or YAML file (by extension), parsed as data only:
+    YAML with `yaml.safe_load`, so tags such as `!!python/object` are an
+    error, never code run. A syntax error names the file and line."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No such file: {path!r}")
+    with open(path) as f:
+        text = f.read()
+    if os.path.splitext(path)[1].lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise ValueError(f"{path}: not plain YAML data ({error})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: invalid JSON ({error})") from None

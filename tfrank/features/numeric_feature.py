@@ -86,4 +86,15 @@ def coerce_numeric(column: pd.Series, feature: NumericFeature) -> np.ndarray:
             f"Feature '{feature.name}' expects numbers; found "
             f"{column[bad].iloc[0]!r} at row {int(np.flatnonzero(bad)[0])}."
         )
-    return numeric.to_numpy(dtype=np.float32)
+    with np.errstate(over="ignore"):
+        values = numeric.to_numpy(dtype=np.float32)
+    infinite = np.isinf(values)
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0])
+        value = column.iloc[row]
+        shown = repr(value) if isinstance(value, str) else str(value)
+        raise ValueError(
+            f"Feature '{feature.name}' has {shown} at row {row}, which is not "
+            "a finite float32; expected a finite number, or NaN / an empty cell for missing."
+        )
+    return values

@@ -152,6 +152,13 @@ def pad_sequences(column: pd.Series, feature: SequenceFeature) -> np.ndarray:
                 f"Sequence feature '{feature.name}' row {row} contains the padding "
                 f"value {feature.pad!r}; choose another padding_value."
             )
+    elif len(values) and np.isinf(values).any():
+        bad = int(np.flatnonzero(np.isinf(values))[0])
+        row = int(np.searchsorted(np.cumsum(lengths), bad, side="right"))
+        raise ValueError(
+            f"Sequence feature '{feature.name}' row {row} contains {values[bad]}; "
+            "expected finite numbers (NaN for a missing one)."
+        )
     kept = np.minimum(lengths, feature.max_length)
     width = max(1, int(kept.max(initial=0)))
     out = np.full((len(lengths), width), feature.pad, dtype=values.dtype)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import keras
 from keras import ops
 
@@ -70,7 +72,25 @@ class RankingModel(keras.Model):
         # Keras' own shuffle flag only warns about it.
         if shuffle is None:
             shuffle = not hasattr(x, "element_spec")
+        self._check_data(x)
         return super().fit(x, y, *args, shuffle=shuffle, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        self._check_data(x)
+        return super().predict(x, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        self._check_data(x)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def _check_data(self, x):
+        """Feature names and dtypes checked before Keras adapts the data, so
+        a mistake is one message naming the feature, not a trace from Keras."""
+        features = getattr(x, "element_spec", x)
+        if isinstance(features, tuple) and features:
+            features = features[0]
+        if isinstance(features, Mapping):
+            self.feature_spec.check_inputs(features)
 
     def serving_outputs(self, outputs) -> dict:
         """Named outputs of the exported `serving_default` signature."""

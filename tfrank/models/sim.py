@@ -79,7 +79,10 @@ class SIM(BehaviourModel):
         - [Pi et al., 2020](https://arxiv.org/abs/2006.05639)
     """
 
-    small_config = {"top_k": 3, "short_length": 2, "attention_units": [4], "hidden_units": [8]}
+    small_config = {
+        "top_k": 3, "short_length": 2, "attention_units": [4], "hidden_units": [8],
+        "time_buckets": 4,
+    }  # fmt: skip
 
     def __init__(
         self,
@@ -206,6 +209,8 @@ def _recent_steps(mask, count):
 
 
 def _hours_ago(times, mask):
-    """Hours from each behaviour to the row's latest one (0 on padding)."""
+    """Hours from each behaviour to the row's latest one (0 on padding, and
+    on the NaN that infinite times of a bad request would give)."""
     latest = ops.max(ops.where(mask, times, -1e30), axis=1, keepdims=True)
-    return ops.where(mask, ops.maximum(latest - times, 0.0) / 3600.0, 0.0)
+    hours = ops.maximum(latest - times, 0.0) / 3600.0
+    return ops.where(ops.logical_and(mask, ops.logical_not(ops.isnan(hours))), hours, 0.0)

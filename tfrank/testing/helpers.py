@@ -159,3 +159,32 @@ def free_ports(count: int) -> list[int]:
     finally:
         for s in sockets:
             s.close()
+
+
+def tfrank_process(args, **kwargs) -> subprocess.Popen:
+    """`python -m tfrank ARGS` started in the background (stderr piped)."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    command = [sys.executable, "-m", "tfrank", *args]
+    return subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, **kwargs)
+
+
+def kill_mid_epoch(args, checkpoint_dir, delay, timeout=900) -> int:
+    """Starts `tfrank ARGS`, waits until its first checkpoint is written plus
+    `delay` seconds (into the next epoch), kills it with SIGKILL and returns
+    the epochs its checkpoint holds. Raises if it ended on its own."""
+    import signal
+    import time
+
+    state = os.path.join(checkpoint_dir, "checkpoint.json")
+    process = tfrank_process(args, stdout=subprocess.DEVNULL)
+    deadline = time.time() + timeout
+    while not os.path.exists(state) and process.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    _, err = process.communicate()
+    if process.returncode != -signal.SIGKILL:
+        code = process.returncode
+        raise RuntimeError(f"tfrank ended before it was killed ({code}): {err[-2000:]}")
+    with open(state) as f:
+        return json.load(f)["epoch"]

@@ -7,6 +7,14 @@ without any of our Python code, as in TF Serving.
     python serve_requests.py OUT.json SAVED_MODEL_DIR REQUEST.json [DIR REQUEST ...]
 
 Writes `{SAVED_MODEL_DIR: {output_name: nested list}}` to OUT.json.
+
+    python serve_requests.py --stdin
+
+serves like a model server: one JSON request per input line,
+`{"model_dir": DIR, "inputs": {name: values}}`, answered by one line,
+`{"outputs": {name: nested list}}` or, for a request the signature rejects,
+`{"rejected": message}`. The process outlives bad requests; any crash shows
+as a closed pipe to the caller.
 """
 
 import importlib.abc
@@ -40,8 +48,41 @@ def block_imports():
     sys.meta_path.insert(0, _BlockImports())
 
 
+def _serve_stdin():
+    import numpy as np
+    import tensorflow as tf
+
+    signatures = {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        model_dir = request["model_dir"]
+        if model_dir not in signatures:
+            loaded = tf.saved_model.load(model_dir)
+            signatures[model_dir] = (loaded, loaded.signatures["serving_default"])
+        signature = signatures[model_dir][1]
+        specs = signature.structured_input_signature[1]
+        try:
+            inputs = {
+                name: tf.constant(np.asarray(values), dtype=specs[name].dtype)
+                if name in specs
+                else tf.constant(values)
+                for name, values in request["inputs"].items()
+            }
+            # Like a model server: the signature itself checks the request.
+            outputs = signature(**inputs)
+            reply = {"outputs": {k: v.numpy().tolist() for k, v in outputs.items()}}
+        except (TypeError, ValueError, tf.errors.InvalidArgumentError) as error:
+            reply = {"rejected": f"{type(error).__name__}: {str(error)[:500]}"}
+        blocked = sorted(m for m in sys.modules if m.split(".")[0] in _BLOCKED)
+        reply["blocked_modules_loaded"] = blocked
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
 def main(argv):
     block_imports()
+    if argv[:1] == ["--stdin"]:
+        return _serve_stdin()
     import numpy as np
     import tensorflow as tf
 

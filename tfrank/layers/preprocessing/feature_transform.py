@@ -9,6 +9,9 @@ from tfrank.features.feature_spec import FeatureSpec
 from tfrank.layers.preprocessing.id_range import IdRange
 from tfrank.registry import register_layer
 
+# Bound of normalized numerics, in standard deviations.
+NUMERIC_CLIP = 1e4
+
 
 @register_layer
 class FeatureTransform(keras.layers.Layer):
@@ -17,8 +20,11 @@ class FeatureTransform(keras.layers.Layer):
     - categorical: vocabulary lookup (OOV values share the first
       `num_oov_buckets` ids) or hashing; a feature that shares another's
       embedding uses that feature's lookup, so equal values get equal ids;
-    - numeric: `z = (t - mean) / sqrt(var + 1e-12)` with `t` the optionally
-      log-transformed value and missing (NaN) values set to `mean`;
+    - numeric: `z = clip((t - mean) / sqrt(var + 1e-12), -1e4, 1e4)` with
+      `t` the optionally log-transformed value and missing (NaN) values set
+      to `mean`; the clip (10,000 standard deviations, never reached by
+      data like the training rows) keeps ±inf and values near the float32
+      limit from overflowing the network into NaN scores;
     - crossed: chained pairwise hashed crosses of raw values;
     - sequence: `[batch, width]` raw histories, valid entries first. A
       request whose rows all fit in `max_length` keeps its width; otherwise
@@ -103,7 +109,8 @@ class FeatureTransform(keras.layers.Layer):
         x = ops.where(ops.convert_to_tensor(self._log_mask) > 0, logged, x)
         means = ops.convert_to_tensor(self._means)
         x = ops.where(ops.isnan(x), means, x)
-        out["numeric"] = (x - means) * ops.convert_to_tensor(self._scales)
+        z = (x - means) * ops.convert_to_tensor(self._scales)
+        out["numeric"] = ops.clip(z, -NUMERIC_CLIP, NUMERIC_CLIP)
         return out
 
     def _sequences(self, inputs):

@@ -1,0 +1,128 @@
+"""Training that loses nothing: resume after SIGKILL, NaN stop, refused checkpoints."""
+
+import hashlib
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfrank.cli.checkpointing import SetShuffleEpoch, TrainingCheckpoint
+from tfrank.cli.main import main
+from tfrank.data import make_dataset
+from tfrank.models import DeepFM
+from tfrank.testing.helpers import kill_mid_epoch, tfrank_process
+
+TRAIN = ["train", "--model", "deepfm", "--data", "synthetic:40000", "--epochs", "3",
+         "--patience", "0", "--batch-size", "256", "--seed", "3"]  # fmt: skip
+
+
+def finished(process, timeout=300):
+    _, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err[-3000:]
+    return err
+
+
+def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(tmp_path):
+    whole, killed = str(tmp_path / "whole"), str(tmp_path / "killed")
+    uninterrupted = tfrank_process([*TRAIN, "--output", whole])
+    # 0.5 s into the next epoch (about 2 s each).
+    done = kill_mid_epoch([*TRAIN, "--output", killed], os.path.join(killed, "checkpoint"), 0.5)
+    assert 1 <= done < 3 and not os.path.exists(os.path.join(killed, "metrics.json"))
+
+    log = finished(tfrank_process([*TRAIN, "--output", killed]))
+    assert f"Resuming from the checkpoint in {os.path.join(killed, 'checkpoint')}" in log
+    finished(uninterrupted)
+    with open(os.path.join(whole, "metrics.json")) as f:
+        reference = json.load(f)
+    with open(os.path.join(killed, "metrics.json")) as f:
+        resumed = json.load(f)
+    assert resumed["resumed_after_epoch"] == done and reference["resumed_after_epoch"] == 0
+    assert resumed["epochs_run"] == reference["epochs_run"] == 3
+    assert len(resumed["history"]["loss"]) == 3
+    difference = abs(resumed["validation"]["auc"] - reference["validation"]["auc"])
+    print(f"resumed after epoch {done}; validation AUC difference {difference:.6f}")
+    assert difference <= 0.002
+    assert not os.path.exists(os.path.join(killed, "checkpoint"))  # removed once done
+
+
+class PoisonAtEpoch(keras.callbacks.Callback):
+    """Turns one weight into NaN when the given epoch starts."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            variable = self.model.trainable_variables[-1]
+            variable.assign(np.full(variable.shape, np.nan, variable.dtype))
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def test_nan_loss_stops_with_message_and_keeps_last_good_state(tmp_path, capsys, monkeypatch):
+    out = str(tmp_path / "run")
+    args = ["train", "--model", "deepfm", "--data", "synthetic:3000", "--epochs", "3",
+            "--patience", "0", "--batch-size", "256", "--output", out]  # fmt: skip
+    assert main(args) == 0
+    before = digest(os.path.join(out, "model.keras"))
+    monkeypatch.setattr(DeepFM, "training_callbacks", lambda self: [PoisonAtEpoch(1)])
+    assert main(args) == 1
+    message = capsys.readouterr().err
+    assert "the training loss became nan at step 1 of epoch 2" in message
+    assert "learning rate too high" in message and "resumes from it" in message
+    assert digest(os.path.join(out, "model.keras")) == before
+    assert sorted(os.listdir(os.path.join(out, "serving"))) == ["1"]
+    state_dir = os.path.join(out, "checkpoint")
+    with open(os.path.join(state_dir, "checkpoint.json")) as f:
+        state = json.load(f)
+    assert state["epoch"] == 1 and np.isfinite(state["history"]["loss"]).all()
+    monkeypatch.undo()
+    # The saved epoch is sound: the same command resumes from it and finishes.
+    assert main(args) == 0
+    metrics = json.load(open(os.path.join(out, "metrics.json")))
+    assert metrics["resumed_after_epoch"] == 1 and np.isfinite(metrics["history"]["loss"]).all()
+
+
+def test_checkpoint_of_another_run_is_refused(tmp_path, tiny_spec, tiny_frame):
+    model = DeepFM(tiny_spec, hidden_units=[4])
+    model.compile()
+    model.fit(make_dataset(tiny_frame, tiny_spec, batch_size=64), epochs=1, verbose=0)
+    saver = TrainingCheckpoint(str(tmp_path), {"model": "deepfm", "seed": 0})
+    saver.set_model(model)
+    saver.on_epoch_end(0, {"loss": 0.5})
+    other = TrainingCheckpoint(str(tmp_path), {"model": "deepfm", "seed": 1})
+    with pytest.raises(ValueError, match="from another run \\(different seed\\)"):
+        other.restore(model)
+    fresh = DeepFM(tiny_spec, hidden_units=[4])
+    fresh.compile()
+    assert TrainingCheckpoint(str(tmp_path), {"model": "deepfm", "seed": 0}).restore(fresh) == 1
+    for a, b in zip(fresh.weights, model.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    for a, b in zip(fresh.optimizer.variables, model.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_epoch_order_depends_on_the_epoch_alone(tiny_spec, tiny_frame):
+    epoch = tf.Variable(0, dtype=tf.int64)
+    dataset = make_dataset(
+        tiny_frame, tiny_spec, label=None, batch_size=300, shuffle=True, seed=5, shuffle_epoch=epoch
+    )
+    setter = SetShuffleEpoch(epoch)
+
+    def order_of(e):
+        setter.on_epoch_begin(e)
+        return next(iter(dataset))["age"].numpy()
+
+    first, second = order_of(0), order_of(1)
+    assert not np.array_equal(first, second)
+    assert sorted(first.tolist()) == sorted(second.tolist())  # a permutation of all rows
+    np.testing.assert_array_equal(order_of(0), first)  # a restart sees the same orders
+    np.testing.assert_array_equal(order_of(1), second)
+    assert dataset.cardinality().numpy() == 1
