@@ -16,6 +16,7 @@ EXPECTED = {
     "price = inf in a frame": ("error", ["Feature 'price' has inf at row 1"]),
     "age = 'forty'": ("error", ["Feature 'age'", "'forty' at row 2"]),
     "site = ''": ("scores", ["equal to an unseen value's score"]),
+    "ad_id = 1000 in a frame (num_ids=1000)": ("error", ["'ad_id' has id 1000 at row 1"]),
     "hour = -5 (int64 vocabulary)": ("scores", ["equal to an unseen id's score"]),
     "history of 0 steps ([2, 0] tensor)": ("scores", ["scores ["]),
     "16 steps, max_length 8": ("scores", ["equal to the score of its latest 8 steps"]),

@@ -159,7 +159,8 @@ def coerce_categorical(column: pd.Series, feature: CategoricalFeature) -> np.nda
 
     Missing strings become `""` (a value of their own: missingness often
     predicts clicks). Integer columns must be whole numbers; missing integers
-    are an error because no id can stand for them silently.
+    are an error because no id can stand for them silently, as are ids
+    outside `[0, num_ids)` of a `num_ids` feature.
     """
     if feature.dtype == "string":
         if pd.api.types.is_float_dtype(column.dtype):
@@ -181,4 +182,15 @@ def coerce_categorical(column: pd.Series, feature: CategoricalFeature) -> np.nda
             bad = column[numeric.isna() | (numeric != np.floor(numeric))].iloc[0]
             raise ValueError(f"Feature '{feature.name}' expects int64 ids; found {bad!r}.")
         values = numeric.to_numpy()
-    return values.astype(np.int64)
+    values = values.astype(np.int64)
+    if feature.num_ids is not None:
+        outside = (values < 0) | (values >= feature.num_ids)
+        if outside.any():
+            row = int(np.flatnonzero(outside)[0])
+            raise ValueError(
+                f"Feature '{feature.name}' has id {values[row]} at row {row}, outside "
+                f"[0, {feature.num_ids}) of num_ids={feature.num_ids}: raise num_ids, or use a "
+                "vocabulary or hash_buckets for raw ids (models and exports map such ids to "
+                "the OOV row; in data they are an error, since they are usually a bug upstream)."
+            )
+    return values

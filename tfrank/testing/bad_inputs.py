@@ -16,9 +16,11 @@ import os
 
 import keras
 import numpy as np
+import pandas as pd
 
 
 def bad_input_cases(workdir: str) -> list[dict]:
+    from tfrank.features import CategoricalFeature, FeatureSpec
     from tfrank.models import DIN, DeepFM
     from tfrank.testing.helpers import tiny_behaviour_data, tiny_ctr_frame, tiny_feature_spec
 
@@ -71,6 +73,12 @@ def bad_input_cases(workdir: str) -> list[dict]:
     hour_oov = score(with_("hour", [10**12, 10**12 + 1]))
     case("negative id", "hour = -5 (int64 vocabulary)", lambda: score(with_("hour", [-5, -6])),
          same_as(hour_oov, "an unseen id's score (the OOV id)"))  # fmt: skip
+
+    ranged = FeatureSpec([CategoricalFeature("ad_id", dtype="int64", num_ids=1000)]).fit(
+        pd.DataFrame({"ad_id": [1, 2]})
+    )
+    case("id outside num_ids", "ad_id = 1000 in a frame (num_ids=1000)",
+         lambda: ranged.frame_to_arrays(pd.DataFrame({"ad_id": [5, 1000]})))  # fmt: skip
 
     behaviour_spec, behaviour = tiny_behaviour_data()
     din = DIN(behaviour_spec, attention_units=[4], hidden_units=[4])
