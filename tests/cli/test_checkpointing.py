@@ -126,3 +126,31 @@ def test_epoch_order_depends_on_the_epoch_alone(tiny_spec, tiny_frame):
     np.testing.assert_array_equal(order_of(0), first)  # a restart sees the same orders
     np.testing.assert_array_equal(order_of(1), second)
     assert dataset.cardinality().numpy() == 1
+
+
+class CrashAtEpoch(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt("killed")
+
+
+def test_early_stopping_state_and_best_weights_survive_a_restart(tmp_path, monkeypatch):
+    from tfrank.cli.training import train
+
+    kwargs = dict(epochs=5, batch_size=128, patience=1, learning_rate=0.01, verbose=0, seed=2)
+    whole = train("deepfm", "synthetic:4000", output=str(tmp_path / "whole"), **kwargs)
+    # Overfits after one epoch: early stopping keeps epoch 1's weights.
+    assert whole["epochs_run"] == 2 and whole["best_epoch"] == 1
+    monkeypatch.setattr(DeepFM, "training_callbacks", lambda self: [CrashAtEpoch(1)])
+    with pytest.raises(KeyboardInterrupt):
+        train("deepfm", "synthetic:4000", output=str(tmp_path / "crashed"), **kwargs)
+    monkeypatch.undo()
+    resumed = train("deepfm", "synthetic:4000", output=str(tmp_path / "crashed"), **kwargs)
+    assert resumed["resumed_after_epoch"] == 1
+    assert (resumed["epochs_run"], resumed["best_epoch"]) == (2, 1)
+    np.testing.assert_allclose(resumed["history"]["val_auc"], whole["history"]["val_auc"], 1e-5)
+    assert abs(resumed["validation"]["auc"] - whole["validation"]["auc"]) < 1e-6

@@ -4,8 +4,10 @@ training goes through `fit`."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import keras
 import numpy as np
@@ -17,12 +19,12 @@ ARGS = ["--model", "deepfm", "--data", "synthetic:3000", "--epochs", "2", "--bat
         "--patience", "0", "--strategy", "multi_worker"]  # fmt: skip
 
 
-def _train(output, config, tf_config=None):
+def _train(output, config, tf_config=None, args=ARGS):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
     env.pop("TF_CONFIG", None)
     if tf_config is not None:
         env["TF_CONFIG"] = json.dumps(tf_config)
-    command = [sys.executable, "-m", "tfrank.cli.main", "train", *ARGS, "--output", str(output),
+    command = [sys.executable, "-m", "tfrank.cli.main", "train", *args, "--output", str(output),
                "--config", str(config)]  # fmt: skip
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)  # fmt: skip
@@ -75,6 +77,50 @@ def test_two_workers_match_one_process(tmp_path):
     one = keras.models.load_model(tmp_path / "single" / "model.keras")
     for a, b in zip(two.weights, one.weights):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5, err_msg=a.path)
+
+
+def _cluster(tmp_path, config, args, name):
+    ports = free_ports(2)
+    cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
+    return [
+        _train(tmp_path / f"{name}{i}", config,
+               {"cluster": cluster, "task": {"type": "worker", "index": i}}, args)
+        for i in range(2)
+    ]  # fmt: skip
+
+
+def test_two_workers_killed_mid_epoch_resume_from_a_shared_checkpoint(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"hidden_units": [16, 8]}))
+    shared = tmp_path / "shared_checkpoint"
+    args = [*ARGS, "--data", "synthetic:20000", "--epochs", "3"]
+    for i, worker in enumerate(_cluster(tmp_path, config, args, "whole")):
+        _finish(worker, f"worker {i}")
+    resumable = [*args, "--checkpoint-dir", str(shared)]
+    workers = _cluster(tmp_path, config, resumable, "killed")
+    state = shared / "checkpoint.json"
+    deadline = time.time() + 300
+    while not state.exists() and workers[0].poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    for worker in workers:
+        worker.send_signal(signal.SIGKILL)
+        worker.communicate()
+        assert worker.returncode == -signal.SIGKILL
+    done = json.loads(state.read_text())["epoch"]
+    assert 1 <= done < 3
+
+    restarted = _cluster(tmp_path, config, resumable, "killed")
+    logs = [_finish(worker, f"restarted worker {i}") for i, worker in enumerate(restarted)]
+    with open(tmp_path / "whole0" / "metrics.json") as f:
+        whole = json.load(f)
+    with open(tmp_path / "killed0" / "metrics.json") as f:
+        resumed = json.load(f)
+    assert resumed["resumed_after_epoch"] == done and whole["resumed_after_epoch"] == 0
+    assert "epoch 1/3" not in logs[0]  # neither worker redid a saved epoch
+    np.testing.assert_allclose(resumed["history"]["loss"], whole["history"]["loss"], rtol=1e-4)
+    assert abs(resumed["validation"]["auc"] - whole["validation"]["auc"]) <= 0.002
+    assert not shared.exists()  # worker 0 removed it once the outputs were written
 
 
 def test_unknown_strategy_is_an_error():

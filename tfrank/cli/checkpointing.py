@@ -67,26 +67,14 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     def restore(self, model) -> int:
         """Loads the latest checkpoint into `model` (compiled); returns the
         number of completed epochs (0 when there is none)."""
-        state = self._read_state()
+        state = self.load(model)
         if state is None:
             return 0
-        if state["run"] != self.run:
-            changed = sorted(k for k in self.run if state["run"].get(k) != self.run[k])
-            raise ValueError(
-                f"The checkpoint in {self.directory!r} is from another run (different "
-                f"{', '.join(changed)}); delete it or choose another --checkpoint-dir."
-            )
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        model.load_weights(os.path.join(self.directory, state["weights"]))
         self.history = state["history"]
         if self.timer is not None:
             self.timer.seconds = state["train_seconds"]
         if self.early_stopping is not None and state["early_stopping"] is not None:
-            self.best_file = state["best_weights"]
-            with np.load(os.path.join(self.directory, self.best_file)) as best:
-                weights = [best[f"w{i}"] for i in range(len(best.files))]
-            self.early_stopping.resume(state["early_stopping"], weights)
+            self.early_stopping.resume(state["early_stopping"], state["best_weight_values"])
         return state["epoch"]
 
     def restore_epoch(self) -> int:
@@ -97,29 +85,61 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
+        stopper, stopping = self.early_stopping, None
+        if stopper is not None and stopper.best_weights is not None:
+            stopping = stopper.state()
+        seconds = self.timer.seconds if self.timer is not None else 0.0
+        best = stopper.best_weights if stopping is not None else None
+        self.save(self.model, epoch + 1, self.history, stopping, best, seconds)
+
+    def load(self, model) -> dict | None:
+        """The saved state (None without one), its weights and optimizer
+        state loaded into `model`, the best epoch's weights (if any) under
+        `"best_weight_values"`. A checkpoint of another run is an error."""
+        state = self._read_state()
+        if state is None:
+            return None
+        if state["run"] != self.run:
+            changed = sorted(k for k in self.run if state["run"].get(k) != self.run[k])
+            raise ValueError(
+                f"The checkpoint in {self.directory!r} is from another run (different "
+                f"{', '.join(changed)}); delete it or choose another --checkpoint-dir."
+            )
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(os.path.join(self.directory, state["weights"]))
+        state["best_weight_values"] = None
+        if state["best_weights"] is not None:
+            self.best_file = state["best_weights"]
+            with np.load(os.path.join(self.directory, self.best_file)) as best:
+                state["best_weight_values"] = [best[f"w{i}"] for i in range(len(best.files))]
+        return state
+
+    def save(self, model, epochs_done, history, early_stopping, best_weights, train_seconds):
+        """Writes the state after `epochs_done` epochs. `early_stopping`:
+        `{"wait", "best", "best_epoch"}` (0-based epoch) or None;
+        `best_weights`: that epoch's `model.get_weights()`."""
         os.makedirs(self.directory, exist_ok=True)
-        weights = f"epoch-{epoch + 1:04d}.weights.h5"
-        self.model.save_weights(os.path.join(self.directory, weights))
-        stopping = None
-        if self.early_stopping is not None and self.early_stopping.best_weights is not None:
-            stopping = self.early_stopping.state()
-            best = f"best-{self.early_stopping.best_epoch + 1:04d}.npz"
+        weights = f"epoch-{epochs_done:04d}.weights.h5"
+        model.save_weights(os.path.join(self.directory, weights))
+        if early_stopping is not None:
+            best = f"best-{early_stopping['best_epoch'] + 1:04d}.npz"
             if best != self.best_file:
-                arrays = {f"w{i}": w for i, w in enumerate(self.early_stopping.best_weights)}
+                arrays = {f"w{i}": w for i, w in enumerate(best_weights)}
                 _atomic(os.path.join(self.directory, best), lambda f: np.savez(f, **arrays), "wb")
                 self.best_file = best
         state = {
-            "epoch": epoch + 1,
+            "epoch": epochs_done,
             "weights": weights,
-            "best_weights": self.best_file,
-            "early_stopping": stopping,
-            "history": self.history,
-            "train_seconds": self.timer.seconds if self.timer is not None else 0.0,
+            "best_weights": self.best_file if early_stopping is not None else None,
+            "early_stopping": early_stopping,
+            "history": history,
+            "train_seconds": train_seconds,
             "run": self.run,
         }
         _atomic(os.path.join(self.directory, STATE_FILE), lambda f: json.dump(state, f), "w")
         for name in os.listdir(self.directory):
-            if name not in (STATE_FILE, weights, self.best_file):
+            if name not in (STATE_FILE, weights, state["best_weights"]):
                 _remove(os.path.join(self.directory, name))
 
     def remove(self) -> None:
@@ -158,23 +178,27 @@ class StopOnNaN(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         loss = float((logs or {}).get("loss", 0.0))
-        if math.isfinite(loss):
-            return
-        rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
-        kept = (
-            f"the last completed epoch is saved in {self.checkpoint_dir!r} (the same command "
-            "resumes from it)"
-            if self.checkpoint_dir
-            else "no checkpoint was kept (no checkpoint directory)"
-        )
-        raise TrainingDiverged(
-            f"the training loss became {loss} at step {batch + 1} of epoch {self._epoch + 1} "
-            f"(optimizer step {int(self.model.optimizer.iterations.numpy())}). Usual causes: "
-            f"a learning rate too high (now {rate:g}; try --learning-rate {rate / 10:g}), "
-            "numeric features with extreme values (log_transform=True for counts), labels "
-            "outside [0, 1] for a click model, or too little L2 on large embeddings. "
-            f"Training stopped; {kept}; model.keras and serving/ were not written."
-        )
+        if not math.isfinite(loss):
+            raise diverged(loss, batch, self._epoch, self.model.optimizer, self.checkpoint_dir)
+
+
+def diverged(loss, step, epoch, optimizer, checkpoint_dir) -> TrainingDiverged:
+    """The error for a loss that became `loss` at 0-based `step` of `epoch`."""
+    rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    kept = (
+        f"the last completed epoch is saved in {checkpoint_dir!r} (the same command "
+        "resumes from it)"
+        if checkpoint_dir
+        else "no checkpoint was kept (no checkpoint directory)"
+    )
+    return TrainingDiverged(
+        f"the training loss became {loss} at step {step + 1} of epoch {epoch + 1} "
+        f"(optimizer step {int(optimizer.iterations.numpy())}). Usual causes: "
+        f"a learning rate too high (now {rate:g}; try --learning-rate {rate / 10:g}), "
+        "numeric features with extreme values (log_transform=True for counts), labels "
+        "outside [0, 1] for a click model, or too little L2 on large embeddings. "
+        f"Training stopped; {kept}; model.keras and serving/ were not written."
+    )
 
 
 def resume_fit(ranker, data, epochs, callbacks, checkpoint_dir, run, stopper, timer, **fit_args):

@@ -14,12 +14,14 @@ decision without talking to each other.
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from tfrank.cli.checkpointing import diverged
 from tfrank.data.pipeline import make_dataset
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
@@ -54,7 +56,8 @@ def is_chief(strategy) -> bool:
 
 
 def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, seed=0,
-                     shuffle=True, validation=None, patience=None, verbose=1):  # fmt: skip
+                     shuffle=True, validation=None, patience=None, verbose=1,
+                     checkpoint=None):  # fmt: skip
     """Trains `model` (built and compiled in `strategy.scope()`) on `frame`.
 
     Args:
@@ -69,9 +72,14 @@ def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, se
             worker alone, e.g. with `predict_locally`).
         patience: stop after this many epochs without a better validation
             AUC and restore the best epoch's weights.
+        checkpoint: optional `TrainingCheckpoint` in a directory every worker
+            can read (a shared file system or bucket): each worker resumes
+            from it after its last completed epoch, and worker 0 saves it
+            after every epoch.
 
     Returns:
-        A history dict per epoch: `loss`, `val_auc`, `epoch_seconds`.
+        A history dict per epoch: `loss`, `val_auc`, `epoch_seconds` (of
+        every epoch, resumed ones included), and `resumed_after_epoch`.
     """
     replicas = strategy.num_replicas_in_sync
     if batch_size % replicas:
@@ -111,14 +119,31 @@ def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, se
         return strategy.experimental_local_results(losses)[0]
 
     history = {"loss": [], "val_auc": [], "epoch_seconds": []}
-    best, best_weights, waited = -np.inf, None, 0
-    for epoch in range(epochs):
+    best, best_weights, best_epoch, waited, first = -np.inf, None, 0, 0, 0
+    state = None
+    if checkpoint is not None:
+        with strategy.scope():  # the optimizer's slots are created here
+            state = checkpoint.load(model)
+    if state is not None:
+        first, history = state["epoch"], state["history"]
+        if state["early_stopping"] is not None:
+            stopping, best_weights = state["early_stopping"], state["best_weight_values"]
+            best, waited, best_epoch = stopping["best"], stopping["wait"], stopping["best_epoch"]
+        if verbose:
+            print(f"Resuming from the checkpoint in {checkpoint.directory}: {first} epoch(s) "
+                  f"done, training epochs {first + 1}-{epochs}.", file=sys.stderr)  # fmt: skip
+    for epoch in range(first, epochs):
         # Shuffled whole, then dealt out: the global batches are those of a
         # single process reading the same order with the same batch size.
         rows = frame.sample(frac=1.0, random_state=seed + epoch) if shuffle else frame
         iterator = distribute(rows)
         start = time.perf_counter()
-        losses = [float(train_step(iterator)) for _ in range(steps)]
+        losses = []
+        for step in range(steps):
+            losses.append(float(train_step(iterator)))
+            if not np.isfinite(losses[-1]):  # the same all-reduced loss on every worker
+                directory = checkpoint.directory if checkpoint is not None else None
+                raise diverged(losses[-1], step, epoch, model.optimizer, directory)
         history["loss"].append(float(np.mean(losses)))
         history["epoch_seconds"].append(time.perf_counter() - start)
         message = f"epoch {epoch + 1}/{epochs}: loss {history['loss'][-1]:.4f}"
@@ -127,16 +152,22 @@ def fit_multi_worker(model, strategy, frame, spec, label, batch_size, epochs, se
             history["val_auc"].append(value)
             message += f", val_auc {value:.4f}"
             if value > best:
-                best, best_weights, waited = value, model.get_weights(), 0
+                best, best_weights, best_epoch, waited = value, model.get_weights(), epoch, 0
             else:
                 waited += 1
         if verbose:
             print(message, flush=True)
+        if checkpoint is not None and is_chief(strategy):
+            stopping = None
+            if best_weights is not None:
+                stopping = {"wait": waited, "best": float(best), "best_epoch": best_epoch}
+            seconds = float(np.sum(history["epoch_seconds"]))
+            checkpoint.save(model, epoch + 1, history, stopping, best_weights, seconds)
         if patience is not None and patience > 0 and waited >= patience:
             break
     if best_weights is not None and patience is not None and patience > 0:
         model.set_weights(best_weights)
-    return history
+    return {**history, "resumed_after_epoch": first}
 
 
 def predict_locally(model, dataset):

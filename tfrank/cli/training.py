@@ -71,8 +71,10 @@ def train(
     epoch in `checkpoint_dir` (default `output/checkpoint`) and a killed run
     started again with the same arguments resumes after its last completed
     epoch (weights, optimizer, early stopping, data order); the checkpoint
-    is deleted once the outputs are written. Not with `multi_worker`. A loss
-    that turns NaN raises `TrainingDiverged` (outputs untouched).
+    is deleted once the outputs are written. With `multi_worker` only when
+    `checkpoint_dir` is given: a directory every worker reads (worker 0
+    writes it). A loss that turns NaN raises `TrainingDiverged` (outputs
+    untouched).
 
     Writes `output/model.keras`, `output/serving/<version>/` (TF Serving),
     `output/metrics.json` and `output/feature_spec.json` (in multi-worker
@@ -80,10 +82,10 @@ def train(
     """
     model_cls = get_model_class(model)
     output = output or os.path.join("saved_models", model)
-    if strategy == "multi_worker" and checkpoint_dir:
-        raise ValueError("--checkpoint-dir is not supported with --strategy multi_worker.")
-    checkpoint = checkpoint and strategy != "multi_worker"
-    checkpoint_dir = (checkpoint_dir or os.path.join(output, "checkpoint")) if checkpoint else None
+    if strategy != "multi_worker" and checkpoint and not checkpoint_dir:
+        checkpoint_dir = os.path.join(output, "checkpoint")
+    # Workers must share the checkpoint, so multi-worker training has one only if named.
+    checkpoint_dir = checkpoint_dir if checkpoint else None
     run = {
         "model": model, "data": _name(data), "validation_data": _name(validation_data),
         "seed": seed, "batch_size": batch_size, "config": config, "learning_rate": learning_rate,
@@ -142,9 +144,12 @@ def train(
             ranker, distribution, train_frame, spec, source.label, batch_size, epochs, seed,
             validation=(valid_frame, _validation_auc(source.label)), patience=patience,
             verbose=_verbosity(verbose),
+            checkpoint=TrainingCheckpoint(checkpoint_dir, run) if checkpoint_dir else None,
         )  # fmt: skip
         seconds = sum(history.pop("epoch_seconds"))
-        history = SimpleNamespace(history=history)  # what fit's History holds
+        resumed = history.pop("resumed_after_epoch")
+        # What fit's History holds.
+        history = SimpleNamespace(history=history, resumed_after_epoch=resumed)
     else:
         stop_on = (monitor, mode)
         saver = (checkpoint_dir, run, shuffle_epoch)
