@@ -15,6 +15,8 @@ EXPECTED = {
     "price = NaN (Python API)": ("scores", ["equal to the score at the training mean"]),
     "price = inf in a frame": ("error", ["Feature 'price' has inf at row 1"]),
     "age = 'forty'": ("error", ["Feature 'age'", "'forty' at row 2"]),
+    "hour = 1.5 in a frame": ("error", ["'hour' expects int64 ids; found 1.5 at row 2"]),
+    "hour = NaN in a frame (int64)": ("error", ["'hour' (int64) has a missing value at row 2"]),
     "site = ''": ("scores", ["equal to an unseen value's score"]),
     "ad_id = 1000 in a frame (num_ids=1000)": ("error", ["'ad_id' has id 1000 at row 1"]),
     "hour = -5 (int64 vocabulary)": ("scores", ["equal to an unseen id's score"]),

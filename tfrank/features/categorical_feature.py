@@ -171,16 +171,21 @@ def coerce_categorical(column: pd.Series, feature: CategoricalFeature) -> np.nda
                 return text.to_numpy(dtype=object)
         return column.fillna("").astype(str).to_numpy(dtype=object)
     if column.isna().any():
+        row = int(np.flatnonzero(column.isna())[0])
         raise ValueError(
-            f"Feature '{feature.name}' (int64) has missing values; fill them "
+            f"Feature '{feature.name}' (int64) has a missing value at row {row}; fill them "
             "with an id of your choice or declare the feature as dtype='string'."
         )
     values = column.to_numpy()
     if not np.issubdtype(values.dtype, np.integer):
         numeric = pd.to_numeric(column, errors="coerce")
         if numeric.isna().any() or not (numeric == np.floor(numeric)).all():
-            bad = column[numeric.isna() | (numeric != np.floor(numeric))].iloc[0]
-            raise ValueError(f"Feature '{feature.name}' expects int64 ids; found {bad!r}.")
+            row = int(np.flatnonzero(numeric.isna() | (numeric != np.floor(numeric)))[0])
+            bad = column.iloc[row]
+            shown = repr(bad) if isinstance(bad, str) else str(bad)
+            raise ValueError(
+                f"Feature '{feature.name}' expects int64 ids; found {shown} at row {row}."
+            )
         values = numeric.to_numpy()
     values = values.astype(np.int64)
     if feature.num_ids is not None:

@@ -68,6 +68,11 @@ def bad_input_cases(workdir: str) -> list[dict]:
     bad = frame.head(3).astype({"age": object})
     bad.loc[2, "age"] = "forty"
     case("text in a numeric column", "age = 'forty'", lambda: spec.frame_to_arrays(bad))
+    bad = frame.head(3).astype({"hour": float})
+    bad.loc[2, "hour"] = 1.5
+    case("fractional id", "hour = 1.5 in a frame", lambda: spec.frame_to_arrays(bad))
+    bad.loc[2, "hour"] = np.nan
+    case("missing id", "hour = NaN in a frame (int64)", lambda: spec.frame_to_arrays(bad))
     case("unseen string", "site = ''", lambda: score(with_("site", ["", "never-seen-3"])),
          same_as(oov, "an unseen value's score (the OOV id)"))  # fmt: skip
     hour_oov = score(with_("hour", [10**12, 10**12 + 1]))
