@@ -4,7 +4,6 @@ import hashlib
 import json
 import os
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -13,7 +12,7 @@ from tfrank.cli.checkpointing import SetShuffleEpoch, TrainingCheckpoint
 from tfrank.cli.main import main
 from tfrank.data import make_dataset
 from tfrank.models import DeepFM
-from tfrank.testing.helpers import kill_mid_epoch, tfrank_process
+from tfrank.testing.helpers import FaultAtEpoch, kill_mid_epoch, tfrank_process
 
 TRAIN = ["train", "--model", "deepfm", "--data", "synthetic:40000", "--epochs", "3",
          "--patience", "0", "--batch-size", "256", "--seed", "3"]  # fmt: skip
@@ -48,19 +47,6 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(tmp_path):
     assert not os.path.exists(os.path.join(killed, "checkpoint"))  # removed once done
 
 
-class PoisonAtEpoch(keras.callbacks.Callback):
-    """Turns one weight into NaN when the given epoch starts."""
-
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            variable = self.model.trainable_variables[-1]
-            variable.assign(np.full(variable.shape, np.nan, variable.dtype))
-
-
 def digest(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -72,7 +58,7 @@ def test_nan_loss_stops_with_message_and_keeps_last_good_state(tmp_path, capsys,
             "--patience", "0", "--batch-size", "256", "--output", out]  # fmt: skip
     assert main(args) == 0
     before = digest(os.path.join(out, "model.keras"))
-    monkeypatch.setattr(DeepFM, "training_callbacks", lambda self: [PoisonAtEpoch(1)])
+    monkeypatch.setattr(DeepFM, "training_callbacks", lambda self: [FaultAtEpoch(1, "nan")])
     assert main(args) == 1
     message = capsys.readouterr().err
     assert "the training loss became nan at step 1 of epoch 2" in message
@@ -128,16 +114,6 @@ def test_epoch_order_depends_on_the_epoch_alone(tiny_spec, tiny_frame):
     assert dataset.cardinality().numpy() == 1
 
 
-class CrashAtEpoch(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
-            raise KeyboardInterrupt("killed")
-
-
 def test_early_stopping_state_and_best_weights_survive_a_restart(tmp_path, monkeypatch):
     from tfrank.cli.training import train
 
@@ -145,7 +121,7 @@ def test_early_stopping_state_and_best_weights_survive_a_restart(tmp_path, monke
     whole = train("deepfm", "synthetic:4000", output=str(tmp_path / "whole"), **kwargs)
     # Overfits after one epoch: early stopping keeps epoch 1's weights.
     assert whole["epochs_run"] == 2 and whole["best_epoch"] == 1
-    monkeypatch.setattr(DeepFM, "training_callbacks", lambda self: [CrashAtEpoch(1)])
+    monkeypatch.setattr(DeepFM, "training_callbacks", lambda self: [FaultAtEpoch(1, "crash")])
     with pytest.raises(KeyboardInterrupt):
         train("deepfm", "synthetic:4000", output=str(tmp_path / "crashed"), **kwargs)
     monkeypatch.undo()

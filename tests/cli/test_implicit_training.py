@@ -6,6 +6,7 @@ import os
 import keras
 import numpy as np
 import pandas as pd
+import pytest
 
 from tfrank.cli.implicit_training import rank_metrics
 from tfrank.cli.main import main
@@ -92,21 +93,15 @@ def test_unknown_implicit_data_spec_is_one_clear_line(capsys):
 
 
 def test_gmf_resumed_after_a_crash_ends_as_an_uninterrupted_run(tmp_path, monkeypatch):
-    from tfrank.cli.implicit_training import LeaveOneOutValidation
+    from tfrank.models import GMF
+    from tfrank.testing.helpers import FaultAtEpoch
 
     data = _small()
     kwargs = dict(epochs=3, batch_size=256, patience=None, seed=1, verbose=0)
     whole = train("gmf", data, output=str(tmp_path / "whole"), **kwargs)
-
-    def crash(self, epoch, logs=None):
-        if epoch == 2:
-            raise KeyboardInterrupt("killed")
-
-    monkeypatch.setattr(LeaveOneOutValidation, "on_epoch_begin", crash, raising=False)
-    try:
+    monkeypatch.setattr(GMF, "training_callbacks", lambda self: [FaultAtEpoch(2, "crash")])
+    with pytest.raises(KeyboardInterrupt):
         train("gmf", data, output=str(tmp_path / "crashed"), **kwargs)
-    except KeyboardInterrupt:
-        pass
     monkeypatch.undo()
     resumed = train("gmf", data, output=str(tmp_path / "crashed"), **kwargs)
     assert resumed["resumed_after_epoch"] == 2 and resumed["epochs_run"] == 3

@@ -142,10 +142,6 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             if name not in (STATE_FILE, weights, state["best_weights"]):
                 _remove(os.path.join(self.directory, name))
 
-    def remove(self) -> None:
-        """Deletes the checkpoint (after a completed run)."""
-        shutil.rmtree(self.directory, ignore_errors=True)
-
     def _read_state(self):
         path = os.path.join(self.directory, STATE_FILE)
         if not os.path.isfile(path):

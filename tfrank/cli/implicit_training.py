@@ -41,7 +41,8 @@ def train_implicit(
     if learning_rate is not None:
         ranker.optimizer.learning_rate = learning_rate
     checkpoint_dir, run = checkpoint or (None, None)
-    callbacks = [timer, LeaveOneOutValidation(validation, (k,)), StopOnNaN(checkpoint_dir)]
+    callbacks = [timer, LeaveOneOutValidation(validation, (k,)), *ranker.training_callbacks()]
+    callbacks.append(StopOnNaN(checkpoint_dir))
     stopper = None
     if patience is not None:
         stopper = ResumableEarlyStopping(monitor=f"val_ndcg@{k}", mode="max", patience=patience)
@@ -74,10 +75,7 @@ def train_implicit(
         "validation": rank_metrics(ranker, validation, (k,)),
         "test": rank_metrics(ranker, source, (k,)),
     }  # fmt: skip
-    metrics = write_outputs(ranker, spec, output, validation.test, metrics)
-    if checkpoint_dir:
-        TrainingCheckpoint(checkpoint_dir, run).remove()
-    return metrics
+    return write_outputs(ranker, spec, output, validation.test, metrics, checkpoint_dir)
 
 
 def rank_metrics(ranker, data: ImplicitFeedback, ks=(10,), full=None, batch_size=65536) -> dict:

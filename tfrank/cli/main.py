@@ -113,12 +113,9 @@ def main(argv=None) -> int:
             print(json.dumps(training.evaluate(args.model_dir, args.data, args.seed), indent=1))
         elif args.command == "export":
             print(training.export(args.model_dir))
-    except (ValueError, FileNotFoundError) as error:
-        print(f"tfrank {args.command}: error: {_one_line(error)}", file=sys.stderr)
-        return 2
-    except TrainingDiverged as error:
-        print(f"tfrank {args.command}: error: {_one_line(error)}", file=sys.stderr)
-        return 1
+    except (ValueError, FileNotFoundError, TrainingDiverged) as error:
+        print(f"tfrank {args.command}: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 1 if isinstance(error, TrainingDiverged) else 2
     return 0
 
 
@@ -132,10 +129,6 @@ _SUMMARY = (
     "test",
     "export",
 )
-
-
-def _one_line(error) -> str:
-    return " ".join(str(error).split())
 
 
 def _load_config(path):

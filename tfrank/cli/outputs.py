@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 from tfrank.export import export_for_serving
 
 EXAMPLE_ROWS = 8
 
 
-def write_outputs(ranker, spec, output, example_frame, metrics) -> dict:
+def write_outputs(ranker, spec, output, example_frame, metrics, checkpoint_dir=None) -> dict:
     """Saves `model.keras` (atomically), `feature_spec.json`, `example_features.json` (the
     first rows of `example_frame`), a new `serving/<version>/` and
-    `metrics.json` (with the export path added); returns the metrics."""
+    `metrics.json` (with the export path added), then deletes the training
+    checkpoint in `checkpoint_dir`, if any: the run is complete. Returns the
+    metrics."""
     os.makedirs(output, exist_ok=True)
     # Written aside, then renamed over the old file: a kill never leaves a torn model.keras.
     partial = os.path.join(output, f".model-{os.getpid()}.keras")
@@ -27,4 +30,6 @@ def write_outputs(ranker, spec, output, example_frame, metrics) -> dict:
     metrics["export"] = export_for_serving(ranker, os.path.join(output, "serving"), example)
     with open(os.path.join(output, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=1)
+    if checkpoint_dir:
+        shutil.rmtree(checkpoint_dir, ignore_errors=True)
     return metrics

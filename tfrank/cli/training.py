@@ -166,10 +166,7 @@ def train(
             # Saving may run collective ops, so every worker saves; only the chief keeps it.
             write_outputs(ranker, spec, scratch, valid_frame, metrics)
         return metrics
-    metrics = write_outputs(ranker, spec, output, valid_frame, metrics)
-    if checkpoint_dir:
-        TrainingCheckpoint(checkpoint_dir, run).remove()
-    return metrics
+    return write_outputs(ranker, spec, output, valid_frame, metrics, checkpoint_dir)
 
 
 def _fit(ranker, train_ds, valid_ds, epochs, patience, stop_on, verbose, saver):

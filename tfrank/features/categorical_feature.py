@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tfrank.features.numeric_feature import first_offender
+
 _DTYPES = ("string", "int64")
 
 
@@ -171,7 +173,7 @@ def coerce_categorical(column: pd.Series, feature: CategoricalFeature) -> np.nda
                 return text.to_numpy(dtype=object)
         return column.fillna("").astype(str).to_numpy(dtype=object)
     if column.isna().any():
-        row = int(np.flatnonzero(column.isna())[0])
+        row, _ = first_offender(column, column.isna())
         raise ValueError(
             f"Feature '{feature.name}' (int64) has a missing value at row {row}; fill them "
             "with an id of your choice or declare the feature as dtype='string'."
@@ -180,9 +182,7 @@ def coerce_categorical(column: pd.Series, feature: CategoricalFeature) -> np.nda
     if not np.issubdtype(values.dtype, np.integer):
         numeric = pd.to_numeric(column, errors="coerce")
         if numeric.isna().any() or not (numeric == np.floor(numeric)).all():
-            row = int(np.flatnonzero(numeric.isna() | (numeric != np.floor(numeric)))[0])
-            bad = column.iloc[row]
-            shown = repr(bad) if isinstance(bad, str) else str(bad)
+            row, shown = first_offender(column, numeric.isna() | (numeric != np.floor(numeric)))
             raise ValueError(
                 f"Feature '{feature.name}' expects int64 ids; found {shown} at row {row}."
             )
@@ -191,9 +191,9 @@ def coerce_categorical(column: pd.Series, feature: CategoricalFeature) -> np.nda
     if feature.num_ids is not None:
         outside = (values < 0) | (values >= feature.num_ids)
         if outside.any():
-            row = int(np.flatnonzero(outside)[0])
+            row, shown = first_offender(column, outside)
             raise ValueError(
-                f"Feature '{feature.name}' has id {values[row]} at row {row}, outside "
+                f"Feature '{feature.name}' has id {shown} at row {row}, outside "
                 f"[0, {feature.num_ids}) of num_ids={feature.num_ids}: raise num_ids, or use a "
                 "vocabulary or hash_buckets for raw ids (models and exports map such ids to "
                 "the OOV row; in data they are an error, since they are usually a bug upstream)."

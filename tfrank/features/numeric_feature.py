@@ -82,19 +82,22 @@ def coerce_numeric(column: pd.Series, feature: NumericFeature) -> np.ndarray:
     numeric = pd.to_numeric(column, errors="coerce")
     bad = numeric.isna() & column.notna() & (column.astype(str).str.strip() != "")
     if bad.any():
-        raise ValueError(
-            f"Feature '{feature.name}' expects numbers; found "
-            f"{column[bad].iloc[0]!r} at row {int(np.flatnonzero(bad)[0])}."
-        )
+        row, shown = first_offender(column, bad)
+        raise ValueError(f"Feature '{feature.name}' expects numbers; found {shown} at row {row}.")
     with np.errstate(over="ignore"):
         values = numeric.to_numpy(dtype=np.float32)
-    infinite = np.isinf(values)
-    if infinite.any():
-        row = int(np.flatnonzero(infinite)[0])
-        value = column.iloc[row]
-        shown = repr(value) if isinstance(value, str) else str(value)
+    if np.isinf(values).any():
+        row, shown = first_offender(column, np.isinf(values))
         raise ValueError(
             f"Feature '{feature.name}' has {shown} at row {row}, which is not "
             "a finite float32; expected a finite number, or NaN / an empty cell for missing."
         )
     return values
+
+
+def first_offender(column: pd.Series, mask) -> tuple[int, str]:
+    """`(row, value as text)` of the first row where `mask` holds, for error
+    messages (text values quoted, numbers as printed)."""
+    row = int(np.flatnonzero(np.asarray(mask))[0])
+    value = column.iloc[row]
+    return row, repr(value) if isinstance(value, str) else str(value)

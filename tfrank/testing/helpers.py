@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 
+import keras
 import numpy as np
 import pandas as pd
 
@@ -188,3 +189,23 @@ def kill_mid_epoch(args, checkpoint_dir, delay, timeout=900) -> int:
         raise RuntimeError(f"tfrank ended before it was killed ({code}): {err[-2000:]}")
     with open(state) as f:
         return json.load(f)["epoch"]
+
+
+class FaultAtEpoch(keras.callbacks.Callback):
+    """Injects a fault when epoch `epoch` (0-based) starts: `"crash"` raises
+    `KeyboardInterrupt` (a killed run, in-process), `"nan"` turns the last
+    trainable weight into NaN (a diverging run)."""
+
+    def __init__(self, epoch: int, fault: str):
+        super().__init__()
+        if fault not in ("crash", "nan"):
+            raise ValueError(f"fault must be 'crash' or 'nan'. Received: {fault!r}")
+        self.epoch, self.fault = epoch, fault
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch != self.epoch:
+            return
+        if self.fault == "crash":
+            raise KeyboardInterrupt(f"crashed at the start of epoch {epoch + 1}")
+        variable = self.model.trainable_variables[-1]
+        variable.assign(np.full(variable.shape, np.nan, variable.dtype))

@@ -32,7 +32,6 @@ class TensorFlowOnlyServer:
             text=True,
             env=env,
         )
-        self.requests = 0
 
     def request(self, model_dir: str, inputs: dict) -> dict:
         body = {"model_dir": model_dir, "inputs": _json_ready(inputs)}
@@ -41,7 +40,6 @@ class TensorFlowOnlyServer:
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the serving process died (exit code {self.process.wait()})")
-        self.requests += 1
         return json.loads(line)
 
     @property
