@@ -19,9 +19,9 @@ import sys
 import tempfile
 
 import numpy as np
+from common import shared_data_path
 
-from tfrank.cli.training import evaluate, train
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 MODELS = {
@@ -46,8 +46,9 @@ def main():
         data = f"ml100k:{args.data_dir}:{fold}"
         for label, (model, config) in MODELS.items():
             with tempfile.TemporaryDirectory() as out:
-                metrics = train(model, data, epochs=args.epochs, batch_size=256, output=out,
-                                seed=args.seed, config=config, patience=3, verbose=0)  # fmt: skip
+                metrics = train(model, data=data, epochs=args.epochs, batch_size=256,
+                                output=out, seed=args.seed, model_config=config, patience=3,
+                                verbose=0)  # fmt: skip
                 test = evaluate(out, data)
             run = {
                 "fold": fold,

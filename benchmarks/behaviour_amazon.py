@@ -25,9 +25,9 @@ import tempfile
 import time
 
 import numpy as np
+from common import shared_data_path
 from run_log import previous_runs, write_results
 
-from tfrank.cli.training import evaluate, train
 from tfrank.data import (
     DataSource,
     behaviour_feature_spec,
@@ -35,7 +35,7 @@ from tfrank.data import (
     load_amazon_s3rec,
 )
 from tfrank.metrics import rela_impr
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 MBA_L2 = 0.1
@@ -92,9 +92,9 @@ def main():
             with tempfile.TemporaryDirectory() as out:
                 start = time.perf_counter()
                 metrics = train(
-                    model, sources["train"], validation_data=sources["validation"],
+                    model, data=sources["train"], validation_data=sources["validation"],
                     epochs=args.epochs, batch_size=args.batch_size, seed=seed, output=out,
-                    config=config, patience=1, learning_rate=1e-3, verbose=0,
+                    model_config=config, patience=1, learning_rate=1e-3, verbose=0,
                 )  # fmt: skip
                 scores = evaluate(out, sources["test"])
             run = {

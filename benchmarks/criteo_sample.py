@@ -20,9 +20,9 @@ import sys
 import tempfile
 
 import numpy as np
+from common import shared_data_path
 
-from tfrank.cli.training import evaluate, train
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import evaluate, train
 
 MODELS = ["logistic_regression", "fm", "wide_and_deep", "deepfm"]
 RESULTS = os.path.join(os.path.dirname(__file__), "results")

@@ -23,10 +23,10 @@ import tempfile
 import time
 
 import numpy as np
+from common import shared_data_path
 
-from tfrank.cli.training import evaluate, train
 from tfrank.data import DataSource, frappe_feature_spec, load_frappe, train_validation_test_split
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 SPLIT_SEED = 2024
@@ -75,13 +75,13 @@ def main():
                 start = time.perf_counter()
                 metrics = train(
                     model,
-                    train_set,
+                    data=train_set,
                     validation_data=valid_set,
                     epochs=args.epochs,
                     batch_size=1024,
                     seed=seed,
                     output=out,
-                    config=CONFIGS[model],
+                    model_config=CONFIGS[model],
                     patience=2,
                     learning_rate=None if model in OWN_OPTIMIZER else LEARNING_RATE,
                     verbose=0,
@@ -140,13 +140,13 @@ def learning_curve(parts, valid_set, test_set, args):
             with tempfile.TemporaryDirectory() as out:
                 train(
                     "deepfm",
-                    subset,
+                    data=subset,
                     validation_data=valid_set,
                     epochs=args.epochs,
                     batch_size=1024,
                     seed=seed,
                     output=out,
-                    config=CONFIGS["deepfm"],
+                    model_config=CONFIGS["deepfm"],
                     patience=2,
                     learning_rate=LEARNING_RATE,
                     verbose=0,

@@ -30,9 +30,9 @@ import tempfile
 import time
 
 import numpy as np
+from common import shared_data_path
 from run_log import previous_runs, write_results
 
-from tfrank.cli.training import evaluate, train
 from tfrank.data import (
     DataSource,
     SyntheticBehaviour,
@@ -40,7 +40,7 @@ from tfrank.data import (
     build_sample_splits,
     load_taobao_user_behavior,
 )
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 MODELS = {
@@ -87,8 +87,8 @@ def main():
                 with tempfile.TemporaryDirectory() as out:
                     start = time.perf_counter()
                     metrics = train(
-                        model, train_set, validation_data=valid_set, epochs=args.epochs,
-                        batch_size=256, seed=seed, output=out, config=config, patience=1,
+                        model, data=train_set, validation_data=valid_set, epochs=args.epochs,
+                        batch_size=256, seed=seed, output=out, model_config=config, patience=1,
                         learning_rate=1e-3, verbose=0,
                     )  # fmt: skip
                     scores = evaluate(out, test_set)

@@ -29,13 +29,13 @@ import tempfile
 import time
 
 import numpy as np
+from common import shared_data_path
 from run_log import previous_runs, write_results
 
-from tfrank.cli.training import evaluate, train
 from tfrank.data import DataSource, SyntheticMultiTask
 from tfrank.data.census_income import TASKS, census_income_feature_spec, load_census_income
 from tfrank.data.frames import train_validation_test_split
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 MODELS = {
@@ -115,9 +115,9 @@ def _run(setting, parts, model, seed, args):
         start = time.perf_counter()
         config = {k: v for k, v in MODELS[model].items() if k != "model"}
         metrics = train(
-            MODELS[model].get("model", model), train_set, validation_data=valid_set,
+            MODELS[model].get("model", model), data=train_set, validation_data=valid_set,
             epochs=args.epochs, batch_size=1024, seed=seed, output=out,
-            config={**config, **COMMON}, patience=2,
+            model_config={**config, **COMMON}, patience=2,
             learning_rate=1e-3, verbose=0,
         )  # fmt: skip
         scores = evaluate(out, test_set)

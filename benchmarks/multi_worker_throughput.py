@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from tfrank.testing.helpers import free_ports
+from common import free_ports
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 

@@ -32,10 +32,11 @@ import tempfile
 
 import keras
 import numpy as np
+from common import shared_data_path
 
-from tfrank.cli.training import TrainTimer, train
 from tfrank.data.movielens import load_ncf_ml1m
-from tfrank.testing.helpers import shared_data_path
+from tfrank.training import train
+from tfrank.training.callbacks import TrainTimer
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 # The anchors: the paper's NeuMF with pretraining at 64 factors, and
@@ -115,12 +116,12 @@ def main():
                 else:
                     metrics = train(
                         model,
-                        data,
+                        data=data,
                         epochs=args.epochs,
                         batch_size=args.batch_size,
                         output=output,
                         seed=args.seed,
-                        config=config,
+                        model_config=config,
                         patience=args.patience,
                         learning_rate=None if key == "pretrained" else args.learning_rate,
                         verbose=args.verbose,

@@ -13,6 +13,7 @@ about parameter servers is a measurement.
 Writes benchmarks/results/parameter_server_check.json.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -21,11 +22,11 @@ import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
+from common import free_ports
 
 from tfrank import CategoricalFeature, FeatureSpec, NumericFeature
 from tfrank.data import make_dataset
 from tfrank.models import DeepFM
-from tfrank.testing.helpers import free_ports
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -73,6 +74,7 @@ def _attempt(name, fn):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
     resolver, _servers = _cluster()
     strategy = tf.distribute.ParameterServerStrategy(resolver)
     coordinator = tf.distribute.coordinator.ClusterCoordinator(strategy)

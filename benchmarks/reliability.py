@@ -4,7 +4,7 @@
     python benchmarks/reliability.py --part bad_inputs
     python benchmarks/reliability.py --part resume --models deepfm din
 
-`bad_inputs`: every case of `tfrank.testing.bad_inputs` with the outcome and
+`bad_inputs`: every case of `tests/cli/bad_inputs.py` with the outcome and
 the exact message a user sees.
 
 `resume`: for each model, `tfrank train` on the default synthetic data (the
@@ -23,19 +23,16 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tfrank.testing.helpers import kill_mid_epoch, tfrank_process  # noqa: E402
+from common import kill_mid_epoch, tfrank_process
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", "reliability.json")
 
 
 def bad_inputs() -> list[dict]:
-    from tfrank.testing.bad_inputs import bad_input_cases
+    from tests.cli.bad_inputs import bad_input_cases
 
     with tempfile.TemporaryDirectory() as workdir:
         cases = bad_input_cases(workdir)

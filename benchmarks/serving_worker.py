@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _block_imports():
-    path = os.path.join(HERE, os.pardir, "tfrank", "testing", "serve_requests.py")
+    path = os.path.join(HERE, os.pardir, "tfrank", "export", "serve_requests.py")
     spec = importlib.util.spec_from_file_location("serve_requests", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -22,10 +22,10 @@ import time
 
 import numpy as np
 
-from tfrank.cli.training import evaluate, train
 from tfrank.data import SyntheticCTR
 from tfrank.features import CrossedFeature, FeatureSpec
 from tfrank.metrics import auc
+from tfrank.training import evaluate, train
 
 MODELS = ["logistic_regression", "fm", "wide_and_deep", "deepfm"]
 RESULTS = os.path.join(os.path.dirname(__file__), "results")

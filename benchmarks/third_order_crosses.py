@@ -26,9 +26,9 @@ import tempfile
 
 import numpy as np
 
-from tfrank.cli.training import evaluate, train
 from tfrank.data import DataSource, SyntheticCTR
 from tfrank.metrics import auc
+from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 GENERATORS = {
@@ -79,7 +79,13 @@ def main():
         for label, (model, config) in VARIANTS.items():
             with tempfile.TemporaryDirectory() as out:
                 metrics = train(
-                    model, data, epochs=5, seed=seed, output=out, config=config, verbose=0
+                    model,
+                    data=data,
+                    epochs=5,
+                    seed=seed,
+                    output=out,
+                    model_config=config,
+                    verbose=0,
                 )
                 scores = evaluate(out, held_out)
             runs.append(

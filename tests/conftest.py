@@ -1,10 +1,8 @@
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import pytest
 
-import pytest  # noqa: E402
-
-from tfrank.testing.helpers import shared_data_path, tiny_ctr_frame, tiny_feature_spec  # noqa: E402
+from tests.helpers.data import shared_data_path, tiny_ctr_frame, tiny_feature_spec
 
 
 @pytest.fixture(scope="session")

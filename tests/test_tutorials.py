@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tfrank.testing.helpers import shared_data_path
+from tests.helpers.data import shared_data_path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tfrank.data.ali_ccp import ali_ccp_feature_spec, load_ali_ccp
-from tfrank.data.data_source import load_data
+from tfrank.models import MMoE
 
 HEADER = "click,purchase,101,150_14,D109_14\n"
 
@@ -37,14 +37,14 @@ def test_bad_rows_are_named(tmp_path):
 
 
 def test_the_shared_sample_trains_a_multi_task_model(ali_ccp_dir, tmp_path):
-    from tfrank.cli.training import train
+    from tfrank.training import train
 
     path = os.path.join(ali_ccp_dir, "ali_ccp_train_sample.csv")
-    source = load_data(f"aliccp:{path}")
+    source = MMoE.load_data(f"aliccp:{path}")
     assert source.label == ["click", "purchase"] and len(source.frame) == 100
     assert len(source.feature_spec.categorical) == 23 and len(source.feature_spec.numeric) == 8
-    valid = load_data(f"aliccp:{os.path.join(ali_ccp_dir, 'ali_ccp_val_sample.csv')}")
-    metrics = train("mmoe", source, validation_data=valid, epochs=1, batch_size=32,
-                    output=str(tmp_path / "m"), config={"num_experts": 2, "expert_units": [4],
+    valid = MMoE.load_data(f"aliccp:{os.path.join(ali_ccp_dir, 'ali_ccp_val_sample.csv')}")
+    metrics = train("mmoe", data=source, validation_data=valid, epochs=1, batch_size=32,
+                    output=str(tmp_path / "m"), model_config={"num_experts": 2, "expert_units": [4],
                                                         "tower_units": [4]}, verbose=0)  # fmt: skip
     assert set(metrics["validation"]["tasks"]) == {"click", "purchase"}

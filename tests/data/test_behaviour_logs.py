@@ -4,7 +4,8 @@ import os
 
 import numpy as np
 
-from tfrank.data import build_samples, load_amazon_s3rec, load_data, load_taobao_user_behavior
+from tfrank.data import build_samples, load_amazon_s3rec, load_taobao_user_behavior
+from tfrank.models import DIN
 
 
 def test_amazon_beauty_matches_its_published_counts(amazon_dir):
@@ -42,8 +43,8 @@ def test_taobao_cut_last_line_is_dropped(taobao_dir):
 
 
 def test_behaviour_data_specs_of_the_cli(taobao_dir):
-    source = load_data(f"taobao:{os.path.join(taobao_dir, 'UserBehavior_head4321.csv')}")
-    held_out = load_data(
+    source = DIN.load_data(f"taobao:{os.path.join(taobao_dir, 'UserBehavior_head4321.csv')}")
+    held_out = DIN.load_data(
         f"taobao:{os.path.join(taobao_dir, 'UserBehavior_head4321.csv')}", held_out=True
     )
     assert held_out.frame.user_id.nunique() == 43 and len(held_out.frame) == 86

@@ -74,8 +74,22 @@ def test_negatives_are_items_the_user_never_clicked(same_category):
 
 
 def test_missing_columns_are_named():
-    with pytest.raises(ValueError, match=r"\['category'\]"):
-        build_samples(EVENTS.drop(columns="category"))
+    with pytest.raises(ValueError, match=r"missing \['timestamp'\]"):
+        build_samples(EVENTS.drop(columns="timestamp"))
+
+
+def test_events_without_categories_give_samples_without_category_columns():
+    with_categories = build_samples(EVENTS, max_history=3, seed=1)
+    without = build_samples(EVENTS.drop(columns="category"), max_history=3, seed=1)
+    for full, plain in zip(with_categories, without):
+        assert "category" not in plain and "history_categories" not in plain
+        assert len(plain) == len(full)
+        positives = plain[plain.label == 1].reset_index(drop=True)
+        expected = full[full.label == 1].reset_index(drop=True)
+        assert positives.item_id.tolist() == expected.item_id.tolist()
+        assert (
+            positives.history_items.map(list).tolist() == expected.history_items.map(list).tolist()
+        )
 
 
 def test_synthetic_logs_have_drift_and_long_range_revisits():

@@ -13,7 +13,7 @@ from tfrank.data.census_income import (
     census_income_feature_spec,
     load_census_income,
 )
-from tfrank.data.data_source import load_data
+from tfrank.models import MMoE
 
 LINE = (
     "{age}, Private, 6, 36, Bachelors degree(BA AB BS), 0, Not in universe, {marital}, "
@@ -50,7 +50,7 @@ def test_two_tasks_typed_features_and_no_label_leaks(tmp_path):
     assert not {"marital_stat", "income_class", "instance_weight"} & set(frame.columns)
     spec = census_income_feature_spec()
     assert [f.name for f in spec.numeric] == NUMERIC and len(spec.categorical) == 32
-    source = load_data(f"census:{path}")
+    source = MMoE.load_data(f"census:{path}")
     assert source.label == TASKS and len(source.frame) == 2
 
 

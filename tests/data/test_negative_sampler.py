@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.helpers.data import tiny_implicit_spec
 from tfrank.data.negative_sampler import NegativeSampler
-from tfrank.testing.helpers import tiny_implicit_spec
 
 
 def _positives(users=50, items=60, per_user=40, seed=0):

@@ -89,18 +89,15 @@ def test_export_killed_mid_write_leaves_previous_version_servable(tmp_path):
     import sys
     import time
 
-    from tfrank.cli.main import main
-    from tfrank.testing.helpers import serve_in_tensorflow_only
+    from tfrank.export import score_in_tensorflow_only
+    from tfrank.training import export, train
 
     out = str(tmp_path / "run")
-    args = ["train", "--model", "deepfm", "--data", "synthetic:2000", "--epochs", "1",
-            "--batch-size", "256", "--output", out]  # fmt: skip
-    assert main(args) == 0
+    train("deepfm", data="synthetic:2000", epochs=1, batch_size=256, output=out, verbose=0)
     serving = os.path.join(out, "serving")
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     victim = subprocess.Popen(
         [sys.executable, "-m", "tfrank", "export", "--model-dir", out],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline, written = time.time() + 120, []
     while not written and victim.poll() is None and time.time() < deadline:
@@ -114,8 +111,8 @@ def test_export_killed_mid_write_leaves_previous_version_servable(tmp_path):
     assert [n for n in names if not n.startswith(".")] == ["1"]  # no partial version
     assert len(names) == 2  # the killed export's hidden leftover
     request = os.path.join(serving, "1", "assets.extra", "example_request.json")
-    served = serve_in_tensorflow_only([(os.path.join(serving, "1"), request)])
+    served = score_in_tensorflow_only([(os.path.join(serving, "1"), request)])
     assert np.isfinite(served[os.path.join(serving, "1")]["probability"]).all()
 
-    assert main(["export", "--model-dir", out]) == 0
+    assert export(out) == os.path.join(serving, "2")
     assert sorted(os.listdir(serving)) == ["1", "2"]  # leftovers cleaned

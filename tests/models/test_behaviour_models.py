@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers.data import small_config, tiny_behaviour_data
 from tfrank.data import make_dataset
 from tfrank.models import DIEN, DIN, DeepFM
 from tfrank.models.behaviour import embedding_frequencies
-from tfrank.testing.helpers import small_model_config, tiny_behaviour_data
 
 SPEC, FRAME = tiny_behaviour_data()  # histories kept 8 deep
 
@@ -38,10 +38,10 @@ def _pad(request, width):
 
 @pytest.mark.parametrize("name", ["din", "dien", "sim", "seq_base"])
 def test_padding_width_and_old_behaviours_beyond_max_length_change_nothing(name):
-    from tfrank.registry import get_model_class
+    from tfrank.models import get_model_class
 
     keras.utils.set_random_seed(0)
-    model = get_model_class(name)(SPEC, **small_model_config(name))
+    model = get_model_class(name)(SPEC, **small_config(name))
     recent = [11, 12, 13, 14, 15, 16, 17, 18]
     score = model(_request(recent)).numpy()
     np.testing.assert_allclose(model(_pad(_request(recent), 40)).numpy(), score, rtol=1e-6)
@@ -70,7 +70,7 @@ def test_din_with_softmax_and_prelu_round_trips_its_config():
 
 def test_mini_batch_aware_l2_uses_training_frequencies_and_only_in_training():
     dataset = make_dataset(FRAME, SPEC, batch_size=64)
-    model = DIN.for_training(SPEC, {**small_model_config("din"), "mba_l2": 0.5}, dataset)
+    model = DIN.for_training(SPEC, {**small_config("din"), "mba_l2": 0.5}, dataset)
     counts = embedding_frequencies(model, dataset)
     item_table_rows = SPEC["user_id"].vocabulary_size  # user ids come first in the table
     frequency = model.get_layer("embeddings").frequencies["4"].numpy()
@@ -99,10 +99,10 @@ def test_models_without_histories_refuse_behaviour_specs_and_vice_versa():
 def test_dien_auxiliary_loss_is_optional_and_attention_is_a_softmax_over_real_steps():
     dataset = make_dataset(FRAME, SPEC, batch_size=64)
     features, _ = next(iter(dataset))
-    with_aux = DIEN(SPEC, **small_model_config("dien"))
+    with_aux = DIEN(SPEC, **small_config("dien"))
     with_aux(features, training=True)
     assert len(with_aux.losses) == 1 and float(with_aux.losses[0]) > 0
-    without = DIEN(SPEC, **{**small_model_config("dien"), "auxiliary_weight": 0.0})
+    without = DIEN(SPEC, **{**small_config("dien"), "auxiliary_weight": 0.0})
     without(features, training=True)
     assert not without.losses
     weights = with_aux.attention_weights(_pad(_request([11, 12, 13]), 5)).numpy()

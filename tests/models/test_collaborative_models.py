@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers.data import tiny_feature_spec, tiny_implicit_frame, tiny_implicit_spec
 from tfrank.data import make_dataset
 from tfrank.models import GMF, NCFMLP, NeuMF
-from tfrank.testing.helpers import tiny_feature_spec, tiny_implicit_frame, tiny_implicit_spec
 
 
 def _sigmoid(x):

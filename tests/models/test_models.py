@@ -5,11 +5,19 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tests.helpers.data import small_config, tiny_feature_spec
 from tfrank.data import make_dataset
 from tfrank.features import CategoricalFeature, FeatureSpec, NumericFeature
-from tfrank.models import FM, DeepFM, LogisticRegression, WideAndDeep
+from tfrank.models import (
+    FM,
+    DeepFM,
+    LogisticRegression,
+    RankingModel,
+    WideAndDeep,
+    get_model_class,
+    list_models,
+)
 from tfrank.optimizers import CompositeOptimizer
-from tfrank.registry import get_model_class, list_models
 
 
 def _batch(spec, frame, rows=16):
@@ -106,21 +114,16 @@ def test_unseen_values_and_missing_numerics_score_normally(tiny_spec, tiny_frame
     assert np.all(np.isfinite(scores)) and np.all((scores > 0) & (scores < 1))
 
 
-CTR_MODELS = [
-    n
-    for n in list_models()
-    if get_model_class(n).task == "ctr" and not get_model_class(n).accepts_sequences
-]
+# The models of the CTR family itself (not of the families built on it).
+CTR_MODELS = [n for n in list_models() if get_model_class(n).family_base() is RankingModel]
 
 
 @pytest.mark.parametrize("kinds", [("categorical",), ("numeric",)])
 @pytest.mark.parametrize("name", CTR_MODELS)
 def test_every_model_builds_from_one_kind_of_feature(name, kinds, tiny_frame):
-    from tfrank.testing.helpers import small_model_config, tiny_feature_spec
-
     full = tiny_feature_spec()
     spec = FeatureSpec([f for f in full.features if f.kind in kinds]).fit(tiny_frame)
-    model = get_model_class(name)(spec, **small_model_config(name))
+    model = get_model_class(name)(spec, **small_config(name))
     model.compile()
     model.fit(make_dataset(tiny_frame, spec, batch_size=128), epochs=1, verbose=0)
     scores = model.predict(make_dataset(tiny_frame, spec, label=None), verbose=0)

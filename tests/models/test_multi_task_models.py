@@ -4,9 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from tfrank.cli.training import score
 from tfrank.data import SyntheticMultiTask, make_dataset
-from tfrank.metrics import auc
+from tfrank.metrics import auc, score_frame
 from tfrank.models import PLE, AdaTT, MMoE, SharedBottom
 from tfrank.models.multi_task_model import MeanTaskMetric, normalize_tasks
 
@@ -92,7 +91,7 @@ def test_mean_task_metric_averages_the_binary_tasks_validation_auc():
 def test_score_reports_each_task_and_their_mean_auc():
     keras.utils.set_random_seed(0)
     model = PLE(SPEC, DATA.task_names, **SMALL, **SIZES[PLE])
-    result = score(model, FRAME)
+    result = score_frame(model, FRAME)
     predicted = model.predict(make_dataset(FRAME, SPEC, None, batch_size=4096), verbose=0)
     for name in DATA.task_names:
         expected = auc(FRAME[name].to_numpy(), predicted[name].reshape(-1))

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 import tensorflow as tf
 
+from tests.helpers.data import tiny_implicit_spec
 from tfrank.data import make_dataset
 from tfrank.models import AutoRec, BiasedMF
-from tfrank.testing.helpers import tiny_implicit_spec
 
 RATINGS = pd.DataFrame(
     {"user_id": [0, 0, 1, 2, 2, 3], "item_id": [5, 6, 5, 7, 6, 9],

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tfrank.registry import list_models
-from tfrank.testing.serving_process import TensorFlowOnlyServer
+from tfrank.export import TensorFlowOnlyServer
+from tfrank.models import list_models
 
 MODELS = list_models()
 # At least 1,000 requests over all models.
@@ -74,9 +74,7 @@ def request(data, spec):
 def check_outputs(model, reply, batch):
     assert "outputs" in reply, reply
     assert reply["blocked_modules_loaded"] == []
-    binary = {model.output_name: model.task != "rating"}
-    if model.task == "multitask":
-        binary = {t["name"]: t["loss"] == "binary_crossentropy" for t in model.tasks}
+    binary = {name: kind == "probability" for name, kind in model.output_kinds.items()}
     assert set(reply["outputs"]) == set(binary)
     for name, values in reply["outputs"].items():
         values = np.asarray(values, dtype=np.float64)
@@ -88,8 +86,8 @@ def check_outputs(model, reply, batch):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_export_scores_any_request(trained, server, name):
-    result = trained[0][name]
-    model, spec, version = result["model"], result["spec"], result["version"]
+    run = trained[0][name]
+    model, spec, version = run.model, run.spec, run.version
 
     @settings(
         max_examples=EXAMPLES_PER_MODEL,
@@ -112,23 +110,23 @@ def test_export_scores_any_request(trained, server, name):
 
 @pytest.mark.parametrize("name", MODELS[:: max(1, len(MODELS) // 6)])
 def test_malformed_request_is_rejected_not_fatal(trained, server, name):
-    result = trained[0][name]
-    example, version = result["example"], result["version"]
-    first = result["spec"].input_names[0]
+    run = trained[0][name]
+    example, version = run.example, run.version
+    first = run.spec.input_names[0]
     missing = {k: v for k, v in example.items() if k != first}
     unexpected = {**example, "colour": np.asarray(["red"] * 8, dtype=object)}
     wrong_type = {**example, first: np.asarray([[1, 2]] * 8, dtype=np.float32)}
     for bad in (missing, unexpected, wrong_type):
         assert "rejected" in server.request(version, bad)
-    check_outputs(result["model"], server.request(version, example), 8)
+    check_outputs(run.model, server.request(version, example), 8)
     assert server.alive
 
 
 def test_unknown_values_score_as_the_oov_bucket(trained, server):
     # (Hashed crosses hash raw values, so this holds for features outside crosses.)
-    result = trained[0]["din"]
-    example, version = result["example"], result["version"]
-    assert not {10**15, -7} & set(result["spec"]["user_id"].vocabulary)
+    run = trained[0]["din"]
+    example, version = run.example, run.version
+    assert not {10**15, -7} & set(run.spec["user_id"].vocabulary)
     replies = [
         server.request(version, {**example, "user_id": np.full(8, user, np.int64)})
         for user in (10**15, -7)

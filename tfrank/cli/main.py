@@ -1,32 +1,46 @@
-"""The `tfrank` command line."""
+"""The `tfrank` command line: argument parsing, printing and exit codes.
+
+Everything it does is a call into the library (`tfrank.training`,
+`tfrank.models`); TensorFlow is loaded only after the arguments are parsed,
+so `tfrank --help` and argument errors answer at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
+
+DATA_HELP = (
+    "data spec: synthetic[:N] (default: the model family's synthetic data), a public "
+    "format (criteo:, avazu:, frappe:, ml100k:, ncf:, amazon:, taobao:, census:, aliccp: "
+    "+PATH) or your own table (csv:PATH, parquet:PATH; what its columns must be depends "
+    "on the model's family, see docs/data.md)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's start-up and log lines (also when TF_CPP_MIN_LOG_LEVEL is set)",
+    )
     parser = argparse.ArgumentParser(
         prog="tfrank", description="Train, evaluate and export deep ranking models."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("models", help="list registered model names")
+    models = commands.add_parser("models", parents=[common], help="list the registered models")
+    models.add_argument("--markdown", action="store_true", help="print a Markdown table")
 
-    train = commands.add_parser("train", help="train a model and export it for TF Serving")
-    train.add_argument("--model", required=True, help="registered model name (tfrank models)")
-    train.add_argument(
-        "--data",
-        default="synthetic",
-        help="synthetic[:ROWS] (default), criteo:PATH, avazu:PATH, frappe:PATH, csv:PATH, "
-        "parquet:PATH; behaviour models: amazon:PATH[:NAME], taobao:PATH; multi-task: "
-        "census:PATH, aliccp:PATH; rating models: ml100k:PATH[:FOLD]; gmf/ncf_mlp/neumf: "
-        "synthetic[:USERS] or ncf:PATH",
+    train = commands.add_parser(
+        "train", parents=[common], help="train a model and export it for TF Serving"
     )
+    train.add_argument("--model", required=True, help="registered model name (tfrank models)")
+    train.add_argument("--data", default="synthetic", help=DATA_HELP)
     train.add_argument(
-        "--validation-data", help="data spec to validate on (default: 10%% of --data)"
+        "--validation-data",
+        help="data spec to validate on (default: held out from --data as the family does)",
     )
     train.add_argument("--epochs", type=int, default=3)
     train.add_argument("--batch-size", type=int, default=1024)
@@ -36,9 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--patience",
         type=int,
         default=1,
-        help="stop after this many epochs without a better validation AUC (NDCG@10 for "
-        "implicit-feedback models) and keep the "
-        "best epoch (default 1; 0 or less: train all epochs)",
+        help="stop after this many epochs without a better validation metric (AUC; RMSE "
+        "for rating models, NDCG@10 for implicit-feedback models) and keep the best epoch "
+        "(default 1; 0 or less: train all epochs)",
     )
     train.add_argument(
         "--learning-rate", type=float, help="learning rate of the model's default optimizer"
@@ -69,58 +83,100 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--no-checkpoint", action="store_true", help="do not save or resume training state"
     )
+    train.add_argument("--tensorboard", help="TensorBoard log dir (default OUTPUT/tensorboard)")
+    train.add_argument("--no-tensorboard", action="store_true", help="write no TensorBoard logs")
 
-    evaluate = commands.add_parser("evaluate", help="score a trained model on data")
+    evaluate = commands.add_parser("evaluate", parents=[common], help="score a trained model")
     evaluate.add_argument("--model-dir", required=True)
-    evaluate.add_argument("--data", required=True)
-    evaluate.add_argument("--seed", type=int, help="synthetic data seed (default: training's)")
+    evaluate.add_argument(
+        "--data", help="data spec, read as held-out data (default: the training data's)"
+    )
+    evaluate.add_argument("--seed", type=int, help="data seed (default: training's)")
 
-    export = commands.add_parser("export", help="export model.keras as a new serving version")
+    export = commands.add_parser(
+        "export", parents=[common], help="export model.keras as a new serving version"
+    )
     export.add_argument("--model-dir", required=True)
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from tfrank.cli import training
-    from tfrank.cli.checkpointing import TrainingDiverged
-    from tfrank.registry import list_models
+    from tfrank.cli.advice import advice
+    from tfrank.cli.startup import load_library
+    from tfrank.errors import TrainingDiverged
 
     try:
-        if args.command == "models":
-            print("\n".join(list_models()))
-        elif args.command == "train":
-            metrics = training.train(
-                args.model,
-                data=args.data,
-                validation_data=args.validation_data,
-                epochs=args.epochs,
-                batch_size=args.batch_size,
-                output=args.output,
-                seed=args.seed,
-                features=args.features,
-                config=_load_config(args.config),
-                patience=args.patience if args.patience > 0 else None,
-                learning_rate=args.learning_rate,
-                num_negatives=args.num_negatives,
-                strategy=args.strategy,
-                checkpoint=not args.no_checkpoint,
-                checkpoint_dir=args.checkpoint_dir,
-            )
-            print(json.dumps({k: metrics[k] for k in _SUMMARY if k in metrics}, indent=1))
-        elif args.command == "evaluate":
-            print(json.dumps(training.evaluate(args.model_dir, args.data, args.seed), indent=1))
-        elif args.command == "export":
-            print(training.export(args.model_dir))
+        load_library(
+            args.verbose, "tfrank.models" if args.command == "models" else "tfrank.training"
+        )
+        COMMANDS[args.command](args)
     except (ValueError, FileNotFoundError, TrainingDiverged) as error:
-        print(f"tfrank {args.command}: error: {' '.join(str(error).split())}", file=sys.stderr)
+        message = " ".join(f"{error} {advice(error)}".split())
+        print(f"tfrank {args.command}: error: {message}", file=sys.stderr)
         return 1 if isinstance(error, TrainingDiverged) else 2
     return 0
 
 
+def _models(args):
+    from tfrank.models import model_table
+
+    rows = model_table()
+    if args.markdown:
+        print("| name | family | what it adds | paper |\n|---|---|---|---|")
+        for r in rows:
+            print(f"| `{r['name']}` | {r['family']} | {r['summary']} | {r['paper'] or '—'} |")
+        return
+    width = max(len(r["name"]) for r in rows)
+    family = max(len(r["family"]) for r in rows)
+    for r in rows:
+        summary = r["summary"].replace("`", "")
+        paper = f" ({r['paper']})" if r["paper"] else ""
+        print(f"{r['name']:<{width}}  {r['family']:<{family}}  {summary}{paper}")
+
+
+def _train(args):
+    from tfrank.training import RunConfig, train
+
+    run = RunConfig(
+        args.model,
+        data=args.data,
+        validation_data=args.validation_data,
+        features=args.features,
+        model_config=_load_config(args.config),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        patience=args.patience if args.patience > 0 else None,
+        learning_rate=args.learning_rate,
+        num_negatives=args.num_negatives,
+        strategy=args.strategy,
+        output=args.output,
+        checkpoint=not args.no_checkpoint,
+        checkpoint_dir=args.checkpoint_dir,
+        tensorboard=False if args.no_tensorboard else (args.tensorboard or True),
+    )
+    metrics = train(run)
+    print(json.dumps({k: metrics[k] for k in _SUMMARY if k in metrics}, indent=1))
+
+
+def _evaluate(args):
+    from tfrank.training import evaluate
+
+    print(json.dumps(evaluate(args.model_dir, args.data, args.seed), indent=1))
+
+
+def _export(args):
+    from tfrank.training import export
+
+    print(export(args.model_dir))
+
+
+COMMANDS = {"models": _models, "train": _train, "evaluate": _evaluate, "export": _export}
+
 _SUMMARY = (
     "model",
+    "family",
     "rows",
     "epochs_run",
     "best_epoch",

@@ -22,8 +22,16 @@ def load_ali_ccp(path: str) -> pd.DataFrame:
 
     Example:
 
-    >>> frame = load_ali_ccp("ali_ccp_sample/ali_ccp_train_sample.csv")
-    >>> frame[["click", "purchase"]].mean()
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "ali_ccp_train.csv")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("click,purchase,101,109_14,D109_14\\n"
+    ...                 "1,1,3,7,0.47\\n1,0,2,7,0\\n0,0,3,1,0.19\\n")
+    >>> frame = load_ali_ccp(path)
+    >>> frame.columns.tolist()
+    ['click', 'purchase', 'f101', 'f109_14', 'd109_14']
+    >>> frame["click"].tolist(), frame["purchase"].tolist()
+    ([1.0, 1.0, 0.0], [1.0, 0.0, 0.0])
     """
     check_file(path)
     raw = pd.read_csv(path)
@@ -53,7 +61,15 @@ def load_ali_ccp(path: str) -> pd.DataFrame:
 
 
 def ali_ccp_feature_spec(frame: pd.DataFrame, embedding_dim: int = 8):
-    """Every `f*` column embedded (int64 ids), every `d*` column normalized."""
+    """Every `f*` column embedded (int64 ids), every `d*` column normalized.
+
+    Example:
+
+    >>> frame = pd.DataFrame({"click": [1.0], "purchase": [0.0], "f101": [3], "d109_14": [0.5]})
+    >>> spec = ali_ccp_feature_spec(frame, embedding_dim=4)
+    >>> [(f.name, f.kind) for f in spec.features]
+    [('f101', 'categorical'), ('d109_14', 'numeric')]
+    """
     from tfrank.features import CategoricalFeature, FeatureSpec, NumericFeature
 
     features = [

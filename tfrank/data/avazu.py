@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from tfrank.data.frames import check_file
+from tfrank.data.frames import check_file, first_line
+from tfrank.data.streaming.delimited_format import DelimitedFormat
 
 # `hour` (YYMMDDHH) becomes hour of day and weekday; `id` is dropped.
 CATEGORICAL_COLUMNS = [
@@ -19,6 +22,27 @@ CATEGORICAL_COLUMNS = [
 RAW_COLUMNS = ["id", "click", "hour"] + CATEGORICAL_COLUMNS[:-2]
 
 
+def _derive_hours(table: pa.Table, chunk) -> pa.Table:
+    """Streaming twin of `load_avazu`'s columns: label, hour of day, weekday."""
+    hours = pc.strptime(table["hour"], format="%y%m%d%H", unit="s", error_is_null=True)
+    if hours.null_count:
+        row = int(pc.index(pc.is_null(hours), True).as_py())
+        raise ValueError(
+            f"{chunk.where(row)}: hour {table['hour'][row].as_py()!r} is not YYMMDDHH."
+        )
+    return (
+        table.append_column("hour_of_day", pc.cast(pc.hour(hours), pa.string()))
+        .append_column("weekday", pc.cast(pc.day_of_week(hours), pa.string()))
+        .append_column("label", table["click"])
+    )
+
+
+AVAZU_FORMAT = DelimitedFormat(
+    "avazu", delimiter=",", column_names=tuple(RAW_COLUMNS), header_prefix="id,",
+    required=("click", "hour", *CATEGORICAL_COLUMNS[:-2]), derive=_derive_hours,
+)  # fmt: skip
+
+
 def load_avazu(path: str, nrows: int | None = None) -> pd.DataFrame:
     """Reads Avazu rows into `label` + string categorical columns.
 
@@ -27,12 +51,18 @@ def load_avazu(path: str, nrows: int | None = None) -> pd.DataFrame:
 
     Example:
 
-    >>> frame = load_avazu("train.csv", nrows=100_000)
-    >>> frame[["label", "hour_of_day", "weekday"]].head(1)
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "train.csv")
+    >>> with open(path, "w") as f:     # headerless: id, click, hour (YYMMDDHH), C1 .. C21
+    ...     _ = f.write(",".join(["7", "1", "14102113"] + ["1005"] * 21) + "\\n")
+    >>> frame = load_avazu(path, nrows=100_000)
+    >>> frame.shape                    # label + 23 categorical columns
+    (1, 24)
+    >>> frame[["label", "hour_of_day", "weekday"]].values.tolist()   # 2014-10-21 was a Tuesday
+    [[1, '13', '1']]
     """
     check_file(path)
-    with open(path) as f:
-        has_header = f.readline().startswith("id,")
+    has_header = first_line(path).startswith("id,")
     frame = pd.read_csv(
         path,
         nrows=nrows,

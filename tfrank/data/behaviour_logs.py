@@ -28,8 +28,19 @@ def load_amazon_s3rec(path: str, name: str = "Beauty") -> pd.DataFrame:
 
     Example:
 
-    >>> events = load_amazon_s3rec("../shared/data/amazon_s3rec", "Beauty")
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "Beauty.txt"), "w") as f:
+    ...     _ = f.write("1 4 83 4\\n2 83 165\\n")
+    >>> with open(os.path.join(folder, "Beauty_item2attributes.json"), "w") as f:
+    ...     _ = f.write('{"4": [1, 2], "83": [4], "165": []}')
+    >>> events = load_amazon_s3rec(folder, "Beauty")
+    >>> events.values.tolist()     # user_id, item_id, category, timestamp
+    [[1, 4, 1, 0], [1, 83, 4, 1], [1, 4, 1, 2], [2, 83, 4, 0], [2, 165, 0, 1]]
+    >>> from tfrank.data import build_samples
     >>> train, test = build_samples(events, max_history=50)
+    >>> len(train), len(test)      # a click and a sampled non-click per target
+    (2, 4)
     """
     sequences = os.path.join(path, f"{name}.txt")
     attributes = os.path.join(path, f"{name}_item2attributes.json")
@@ -82,8 +93,16 @@ def load_taobao_user_behavior(
 
     Example:
 
-    >>> events = load_taobao_user_behavior(
-    ...     "../shared/data/taobao_user_behavior/UserBehavior_head4321.csv")
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "UserBehavior.csv")
+    >>> with open(path, "w") as f:     # the last line is cut short
+    ...     _ = f.write("1,2268318,2520377,pv,1511544070\\n1,2333346,2520771,buy,1511561733\\n"
+    ...                 "1,2576651,149192,pv,15115\\n")
+    >>> events = load_taobao_user_behavior(path)
+    >>> events["item_id"].tolist(), events.attrs["dropped_rows"]
+    ([2268318, 2333346], 1)
+    >>> load_taobao_user_behavior(path, behaviours=("buy",))["item_id"].tolist()
+    [2333346]
     """
     frame = pd.read_csv(
         path,

@@ -26,7 +26,8 @@ def build_samples(
     Each user's last event is the test target; the others are training.
 
     Args:
-        events: columns `user_id`, `item_id`, `category`, `timestamp`.
+        events: columns `user_id`, `item_id`, `timestamp` and, optionally,
+            `category` (without it, the samples have no category columns).
         max_history: int. Most recent events kept per history.
         negatives: int. Sampled non-clicked items per positive.
         same_category: bool. Negatives from the positive's category.
@@ -43,7 +44,18 @@ def build_samples(
 
     Example:
 
+    >>> events = pd.DataFrame({"user_id": [1, 1, 1, 2, 2], "item_id": [10, 11, 12, 11, 13],
+    ...                        "timestamp": [1, 2, 3, 1, 2]})
     >>> train, test = build_samples(events, max_history=50, negatives=1)
+    >>> clicks = test[test["label"] == 1]       # each user's last click (rows in time order)
+    >>> clicks["user_id"].tolist(), clicks["item_id"].tolist()
+    ([2, 1], [13, 12])
+    >>> [history.tolist() for history in clicks["history_items"]]
+    [[11], [10, 11]]
+    >>> test.loc[test["label"] == 0, "item_id"].tolist()    # items the user never clicked
+    [12, 13]
+    >>> train[["item_id", "label"]].values.tolist()         # user 1's second click, a negative
+    [[13.0, 0.0], [11.0, 1.0]]
     """
     samples, from_end = _samples(events, max_history, negatives, same_category,
                                  targets_per_user, min_history, seed)  # fmt: skip
@@ -57,7 +69,11 @@ def build_sample_splits(events: pd.DataFrame, **kwargs):
 
     Example:
 
+    >>> events = pd.DataFrame({"user_id": [1, 1, 1, 1, 2], "item_id": [10, 11, 12, 13, 14],
+    ...                        "timestamp": [1, 2, 3, 4, 1]})
     >>> train, validation, test = build_sample_splits(events, max_history=50)
+    >>> [part.loc[part["label"] == 1, "item_id"].tolist() for part in (train, validation, test)]
+    [[11], [12], [13]]
     """
     samples, from_end = _samples(events, **kwargs)
     return (
@@ -74,9 +90,19 @@ def _take(samples, rows):
 def _samples(events, max_history=100, negatives=1, same_category=False, targets_per_user=None,
              min_history=1, seed=0):  # fmt: skip
     """All samples, and each one's target position from its user's last event."""
-    missing = [c for c in ("user_id", "item_id", "category", "timestamp") if c not in events]
+    missing = [c for c in ("user_id", "item_id", "timestamp") if c not in events]
     if missing:
-        raise ValueError(f"Events need columns {missing}; columns present: {list(events.columns)}")
+        raise ValueError(
+            f"Events need the columns user_id, item_id, timestamp (and optionally category); "
+            f"missing {missing}, columns present: {list(events.columns)}"
+        )
+    if "category" not in events:
+        # One shared category, dropped from the samples afterwards.
+        samples, from_end = _samples(
+            events.assign(category=0), max_history, negatives, False, targets_per_user,
+            min_history, seed,
+        )  # fmt: skip
+        return samples.drop(columns=["category", "history_categories"]), from_end
     log = events.sort_values(["user_id", "timestamp"], kind="stable").reset_index(drop=True)
     users = log["user_id"].to_numpy()
     items, cats = log["item_id"].to_numpy(), log["category"].to_numpy()

@@ -39,14 +39,21 @@ def load_census_income(path: str) -> pd.DataFrame:
 
     Returns the MMoE paper's two tasks as float labels, `income` (income
     class "50000+") and `never_married` (marital status "Never married"),
-    the 7 numeric columns as float32 and the other 33 fields as strings
+    the 7 numeric columns as float32 and the other 32 fields as strings
     (`"?"`, missing, is a value of its own). The label sources and the
     survey's instance weight are dropped from the features.
 
     Example:
 
-    >>> frame = load_census_income("census_income_kdd/census-income.test.gz")
-    >>> frame[TASKS].mean()          # about 0.062 and 0.432 on the test split
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "census-income.test")
+    >>> row = {c: "0" if c in NUMERIC else "?" for c in COLUMNS}    # the 42 fields
+    >>> row.update(age="38", marital_stat="Never married", income_class="50000+.")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write(", ".join(row.values()) + "\\n")
+    >>> frame = load_census_income(path)
+    >>> frame[TASKS + ["age"]].values.tolist(), len(CATEGORICAL)
+    ([[1.0, 1.0, 38.0]], 32)
     """
     check_file(path)
     frame = pd.read_csv(path, header=None, sep=",", skipinitialspace=True, dtype=str,

@@ -7,11 +7,19 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from tfrank.data.frames import check_file
+from tfrank.data.frames import check_file, first_line
+from tfrank.data.streaming.delimited_format import DelimitedFormat
 
 INTEGER_COLUMNS = [f"I{i}" for i in range(1, 14)]
 CATEGORICAL_COLUMNS = [f"C{i}" for i in range(1, 27)]
 COLUMNS = ["label"] + INTEGER_COLUMNS + CATEGORICAL_COLUMNS
+
+# The same files read in bounded chunks (`tfrank.data.streaming`): Criteo's
+# headerless TSV, or a CSV whose header starts with `label`.
+CRITEO_FORMAT = DelimitedFormat(
+    "criteo", delimiter="\t", column_names=tuple(COLUMNS), header_prefix="label",
+    required=tuple(COLUMNS),
+)  # fmt: skip
 
 
 def load_criteo(path: str, nrows: int | None = None) -> pd.DataFrame:
@@ -22,13 +30,20 @@ def load_criteo(path: str, nrows: int | None = None) -> pd.DataFrame:
 
     Example:
 
-    >>> frame = load_criteo("train.txt", nrows=100_000)
-    >>> frame.columns[:3].tolist()
-    ['label', 'I1', 'I2']
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "train.txt")
+    >>> rows = [["1", "5"] + [""] * 12 + ["68fd1e64"] * 26,    # label, I1-I13, C1-C26
+    ...         ["0", ""] + ["2"] * 12 + [""] + ["05db9164"] * 25]
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("".join("\\t".join(row) + "\\n" for row in rows))
+    >>> frame = load_criteo(path, nrows=100_000)
+    >>> frame.columns[:3].tolist(), frame.shape
+    (['label', 'I1', 'I2'], (2, 40))
+    >>> frame["I1"].tolist(), frame["C1"].tolist()      # empty fields are missing
+    ([5.0, nan], ['68fd1e64', ''])
     """
     check_file(path)
-    with open(path) as f:
-        first = f.readline()
+    first = first_line(path)
     if first.startswith("label"):
         frame = pd.read_csv(path, nrows=nrows, dtype={c: str for c in CATEGORICAL_COLUMNS})
     else:
@@ -89,7 +104,14 @@ def _read_tsv(path, nrows):
 def criteo_feature_spec(embedding_dim: int = 16, min_count: int = 2, hash_buckets=None):
     """Criteo's usual encoding: signed-log-normalized counts, vocabularies of
     categories seen `min_count` times (the rest share an OOV id), or hashing
-    when `hash_buckets` is set (the choice for the full 1TB logs)."""
+    when `hash_buckets` is set (the choice for the full 1TB logs).
+
+    Example:
+
+    >>> spec = criteo_feature_spec(embedding_dim=4, hash_buckets=1000)
+    >>> len(spec.numeric), len(spec.categorical), spec["C1"].vocabulary_size
+    (13, 26, 1000)
+    """
     from tfrank.features import CategoricalFeature, FeatureSpec, NumericFeature
 
     return FeatureSpec(

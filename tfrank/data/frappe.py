@@ -26,9 +26,14 @@ def load_frappe(path: str) -> pd.DataFrame:
 
     Example:
 
-    >>> frame = load_frappe("data/frappe")       # 86,582 rows without the train file
-    >>> frame.columns.tolist()[:3]
-    ['label', 'user', 'item']
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "frappe.test.libfm"), "w") as f:
+    ...     _ = f.write("1 0:1 957:1 5037:1 5046:1 5053:1 5055:1 5058:1 5060:1 5073:1 5183:1\\n"
+    ...                 "-1 1:1 958:1 5037:1 5046:1 5053:1 5055:1 5058:1 5060:1 5073:1 5183:1\\n")
+    >>> frame = load_frappe(folder)
+    >>> frame.columns.tolist()[:3], frame["label"].tolist(), frame["item"].tolist()
+    (['label', 'user', 'item'], [1, 0], [957, 958])
     """
     if os.path.isdir(path):
         files = [os.path.join(path, f) for f in FILES if os.path.isfile(os.path.join(path, f))]

@@ -21,6 +21,17 @@ class ImplicitFeedback:
         items: every item id of the catalogue (the candidates of full ranking
             and of negative sampling).
         name: the data spec it came from.
+
+    Example:
+
+    >>> data = ImplicitFeedback(
+    ...     train=pd.DataFrame({"user_id": [0, 0, 1], "item_id": [0, 1, 1]}),
+    ...     test=pd.DataFrame({"user_id": [0, 1], "item_id": [2, 3]}),
+    ...     test_negatives=np.array([[3], [2]]),     # each test item ranked against these
+    ...     items=np.arange(4))
+    >>> spec = data.feature_spec(embedding_dim=4).fit(data.vocabulary_frame())
+    >>> spec["item_id"].vocabulary         # every catalogue item, test-only ones too
+    [1, 0, 2, 3]
     """
 
     train: pd.DataFrame
@@ -46,11 +57,14 @@ class ImplicitFeedback:
         hold every training user and every catalogue item."""
         from tfrank.features import CategoricalFeature, FeatureSpec
 
-        dtype = "string" if self.train["item_id"].dtype == object else "int64"
         return FeatureSpec(
             [
-                CategoricalFeature("user_id", dtype=dtype, embedding_dim=embedding_dim),
-                CategoricalFeature("item_id", dtype=dtype, embedding_dim=embedding_dim),
+                CategoricalFeature(
+                    name,
+                    dtype="string" if self.train[name].dtype == object else "int64",
+                    embedding_dim=embedding_dim,
+                )
+                for name in ("user_id", "item_id")
             ]
         )
 
@@ -89,7 +103,15 @@ class ImplicitFeedback:
 
 def leave_one_out(frame: pd.DataFrame, time: str | None = None, seed: int = 0):
     """`(train, test)`: each user's latest interaction (by `time`, or a random
-    one without it) is the test row; users with one interaction stay in train."""
+    one without it) is the test row; users with one interaction stay in train.
+
+    Example:
+
+    >>> frame = pd.DataFrame({"user_id": [0, 0, 1], "item_id": [5, 6, 7], "time": [2, 1, 1]})
+    >>> train, test = leave_one_out(frame, time="time")
+    >>> train["item_id"].tolist(), test["item_id"].tolist()
+    ([6, 7], [5])
+    """
     frame = frame.reset_index(drop=True)
     order = frame[time].to_numpy() if time else np.random.default_rng(seed).random(len(frame))
     counts = frame.groupby("user_id")["item_id"].transform("size").to_numpy()

@@ -26,8 +26,20 @@ class NegativeSampler:
 
     Example:
 
-    >>> sampler = NegativeSampler(data.train, data.items, num_negatives=4)
-    >>> model.fit(sampler.dataset(spec, batch_size=256), epochs=20)
+    >>> positives = pd.DataFrame({"user_id": [0, 0, 1], "item_id": [0, 1, 2]})
+    >>> sampler = NegativeSampler(positives, items=range(4), num_negatives=2)
+    >>> sampler.negatives_for([0, 1], 3, seed=0).tolist()   # never user 0's 0, 1 or user 1's 2
+    [[3, 2, 2], [1, 1, 0]]
+    >>> epoch = sampler.sample()           # 3 positives, 2 negatives each, shuffled
+    >>> len(epoch), int(epoch["label"].sum())
+    (9, 3)
+    >>> from tfrank.features import CategoricalFeature, FeatureSpec
+    >>> spec = FeatureSpec([CategoricalFeature("user_id", dtype="int64", num_ids=2),
+    ...                     CategoricalFeature("item_id", dtype="int64", num_ids=4)])
+    >>> dataset = sampler.dataset(spec, batch_size=4)   # for model.fit: new negatives each epoch
+    >>> features, labels = next(iter(dataset))
+    >>> len(dataset), sorted(features), tuple(labels.shape)
+    (3, ['item_id', 'user_id'], (4,))
     """
 
     def __init__(self, positives: pd.DataFrame, items, num_negatives: int = 4, seed: int = 0):
@@ -92,19 +104,22 @@ class NegativeSampler:
             {"user_id": users[order], "item_id": items[order], "label": labels[order]}
         )
 
-    def dataset(self, feature_spec, batch_size: int = 256) -> tf.data.Dataset:
+    def dataset(self, feature_spec, batch_size: int = 256, epoch=None) -> tf.data.Dataset:
         """`(features, label)` batches; each pass over the dataset (each
-        Keras epoch) is a fresh `sample()`."""
+        Keras epoch) is a fresh `sample()`: of the next epoch, or, with an
+        int64 `epoch` variable (`tfrank.training.callbacks.SetDataEpoch`),
+        of the epoch it holds when the pass starts, so that a resumed run
+        draws the negatives an uninterrupted one would have."""
         dtypes = {"string": tf.string, "int64": tf.int64, "float32": tf.float32}
         signature = (
             {f.name: tf.TensorSpec([None], dtypes[f.dtype]) for f in feature_spec.raw_features},
             tf.TensorSpec([None], tf.float32),
         )
 
-        def epoch():
+        def one_epoch():
             # One element per pass: the whole freshly drawn epoch; batching then
             # runs inside tf.data rather than in a Python loop per batch.
-            frame = self.sample()
+            frame = self.sample(None if epoch is None else int(epoch.numpy()))
             yield feature_spec.frame_to_arrays(frame), frame["label"].to_numpy()
 
         rows = len(self.users) * (1 + self.num_negatives)
@@ -119,7 +134,7 @@ class NegativeSampler:
                 )
             )
 
-        dataset = tf.data.Dataset.from_generator(epoch, output_signature=signature)
+        dataset = tf.data.Dataset.from_generator(one_epoch, output_signature=signature)
         dataset = dataset.flat_map(batches)
         # A known length gives Keras its progress bar and no "ran out of data" warning.
         dataset = dataset.apply(tf.data.experimental.assert_cardinality(-(-rows // batch_size)))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from tfrank.data.frames import read_table
+from tfrank.data.frames import as_frame, read_table
 from tfrank.features.feature_spec import FeatureSpec
 
 
@@ -19,13 +19,15 @@ def make_dataset(
     seed: int = 0,
     drop_remainder: bool = False,
     shuffle_epoch: tf.Variable | None = None,
+    skip_rows: int = 0,
 ) -> tf.data.Dataset:
     """Batches of `(features, label)` (or `features` alone when `label=None`).
 
     A list of label columns (multi-task models) gives `(features, {column:
     label})`.
 
-    `frame` is a pandas DataFrame or the path of a Parquet / CSV / TSV file.
+    `frame` is a pandas DataFrame, a dict of columns, or the path of a
+    Parquet / CSV / TSV file.
 
     Columns are converted once to typed arrays (validated against the spec:
     a bad value is an error naming the feature and row); each batch is then a
@@ -35,16 +37,37 @@ def make_dataset(
     `shuffle=True` the row order is reshuffled every epoch; with a
     `shuffle_epoch` variable (int64 scalar) too, each pass's order is a
     function of `seed` and the variable's value when the pass starts (set it
-    at each epoch's start: `tfrank.cli.checkpointing.SetShuffleEpoch`), so a
+    at each epoch's start: `tfrank.training.callbacks.SetDataEpoch`), so a
     run resumed at epoch k sees the order an uninterrupted run saw.
+    `skip_rows` starts the pass after that many rows of its order (the rest
+    of an epoch that was interrupted).
 
     Example:
 
-    >>> train_ds = make_dataset(train_frame, spec, batch_size=4096, shuffle=True)
-    >>> model.fit(train_ds, epochs=3)
+    >>> from tfrank.data import SyntheticCTR, SyntheticMultiTask
+    >>> from tfrank.models import LogisticRegression
+    >>> generator = SyntheticCTR(seed=0)
+    >>> train_frame = generator.sample(256)
+    >>> spec = generator.feature_spec(embedding_dim=4).fit(train_frame)
+    >>> train_ds = make_dataset(train_frame, spec, batch_size=64, shuffle=True)
+    >>> features, labels = next(iter(train_ds))
+    >>> len(train_ds), len(features), tuple(labels.shape)    # 4 batches: 16 inputs, 64 labels
+    (4, 16, (64,))
+    >>> model = LogisticRegression(spec)
+    >>> model.compile()
+    >>> history = model.fit(train_ds, epochs=1, verbose=0)
+    >>> sorted(history.history)
+    ['auc', 'loss']
+
+    Multi-task labels:
+
+    >>> data = SyntheticMultiTask(seed=0)
+    >>> frame = data.sample(256)
+    >>> tasks_ds = make_dataset(frame, data.feature_spec(4).fit(frame), label=data.task_names)
+    >>> sorted(next(iter(tasks_ds))[1])
+    ['task_1', 'task_2']
     """
-    if isinstance(frame, str):
-        frame = read_table(frame)
+    frame = read_table(frame) if isinstance(frame, str) else as_frame(frame)
     if len(frame) == 0:
         raise ValueError("Cannot make a dataset from an empty table.")
     arrays = feature_spec.frame_to_arrays(frame)
@@ -55,9 +78,9 @@ def make_dataset(
     }
     labels = None
     if isinstance(label, str):
-        labels = tf.constant(_label_values(frame, label))
+        labels = tf.constant(label_values(frame, label))
     elif label is not None:
-        labels = {name: tf.constant(_label_values(frame, name)) for name in label}
+        labels = {name: tf.constant(label_values(frame, name)) for name in label}
 
     indices = tf.data.Dataset.range(len(frame))
     if shuffle and shuffle_epoch is not None:
@@ -75,6 +98,8 @@ def make_dataset(
         )
     elif shuffle:
         indices = indices.shuffle(len(frame), seed=seed, reshuffle_each_iteration=True)
+    if skip_rows:
+        indices = indices.skip(skip_rows)
     indices = indices.batch(batch_size, drop_remainder=drop_remainder)
 
     def gather(rows):
@@ -90,7 +115,9 @@ def make_dataset(
     return dataset.with_options(pipeline_options())
 
 
-def _label_values(frame: pd.DataFrame, label: str) -> np.ndarray:
+def label_values(frame: pd.DataFrame, label: str) -> np.ndarray:
+    """The float32 values of label column `label`; a missing column or a
+    non-numeric value is an error naming the column (and row)."""
     if label not in frame.columns:
         raise ValueError(f"The data has no label column {label!r}; columns: {list(frame.columns)}")
     values = pd.to_numeric(frame[label], errors="coerce").to_numpy(np.float32)

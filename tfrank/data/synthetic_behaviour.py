@@ -49,9 +49,16 @@ class SyntheticBehaviour:
 
     Example:
 
-    >>> data = SyntheticBehaviour(num_users=500, seed=0)
-    >>> train, test = data.samples(max_history=50)
-    >>> spec = data.feature_spec(max_length=50).fit(train)
+    >>> data = SyntheticBehaviour(num_users=20, num_items=40, num_categories=5, seed=0)
+    >>> train, test = data.samples(max_history=8)
+    >>> len(test)                  # each user's last click and one sampled non-click
+    40
+    >>> test.columns.tolist()
+    ['user_id', 'item_id', 'category', 'timestamp', 'history_items', 'history_categories',
+     'history_times', 'label']
+    >>> spec = data.feature_spec(max_length=8, embedding_dim=4).fit(train)
+    >>> spec.input_names
+    ['user_id', 'item_id', 'category', 'history_items', 'history_categories', 'history_times']
     """
 
     num_users: int = 2000
@@ -120,22 +127,36 @@ class SyntheticBehaviour:
         return behaviour_feature_spec(max_length, embedding_dim)
 
 
-def behaviour_feature_spec(max_length=50, embedding_dim=16, user=True) -> FeatureSpec:
+def behaviour_feature_spec(
+    max_length=50, embedding_dim=16, user=True, category=True, dtype="int64"
+) -> FeatureSpec:
     """Spec of `build_samples` frames: `user_id`, `item_id`, `category` and
     the three history columns (items and categories share the candidate's
-    tables; times are aligned with the items)."""
-    features = [
-        CategoricalFeature("item_id", dtype="int64", embedding_dim=embedding_dim),
-        CategoricalFeature("category", dtype="int64", embedding_dim=embedding_dim),
-        SequenceFeature("history_items", shares="item_id", max_length=max_length),
-        SequenceFeature(
-            "history_categories", shares="category", max_length=max_length,
-            length_from="history_items",
-        ),
-        SequenceFeature("history_times", max_length=max_length, length_from="history_items"),
-    ]  # fmt: skip
-    if user:
-        features.insert(
-            0, CategoricalFeature("user_id", dtype="int64", embedding_dim=embedding_dim)
+    tables; times are aligned with the items). `category=False` for logs
+    without categories; `dtype`: of the ids, `"int64"` or `"string"`, or a
+    mapping `{column: dtype}` for `user_id`, `item_id` and `category`."""
+    dtypes = dtype if isinstance(dtype, dict) else {}
+
+    def feature(name):
+        return CategoricalFeature(
+            name, dtype=dtypes.get(name, "int64" if dtypes else dtype), embedding_dim=embedding_dim
         )
+
+    features = [
+        feature("item_id"),
+        SequenceFeature("history_items", shares="item_id", max_length=max_length),
+    ]
+    if category:
+        features[1:1] = [feature("category")]
+        features.append(
+            SequenceFeature(
+                "history_categories", shares="category", max_length=max_length,
+                length_from="history_items",
+            )
+        )  # fmt: skip
+    features.append(
+        SequenceFeature("history_times", max_length=max_length, length_from="history_items")
+    )
+    if user:
+        features.insert(0, feature("user_id"))
     return FeatureSpec(features)

@@ -33,7 +33,13 @@ class SyntheticCF:
 
     Example:
 
-    >>> data = SyntheticCF(seed=0).implicit_feedback()   # leave-one-out, 99 negatives
+    >>> generator = SyntheticCF(num_users=40, num_items=30, seed=0)
+    >>> data = generator.implicit_feedback(num_negatives=10)   # leave-one-out
+    >>> len(data.test), data.test_negatives.shape              # one held-out item per user
+    (40, (40, 10))
+    >>> ratings = generator.ratings_frame()
+    >>> ratings.columns.tolist(), sorted(ratings["rating"].unique().tolist())
+    (['user_id', 'item_id', 'rating'], [1.0, 2.0, 3.0, 4.0, 5.0])
     """
 
     num_users: int = 2000

@@ -47,8 +47,15 @@ class SyntheticCTR:
     Example:
 
     >>> gen = SyntheticCTR(seed=0)
-    >>> train = gen.sample(100_000)          # DataFrame: label + features
-    >>> gen.planted_pairs, gen.planted_triples
+    >>> train = gen.sample(1000)             # DataFrame: label + features
+    >>> train.columns.tolist()
+    ['label', 'user_id', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10', 'c11',
+     'n0', 'n1', 'n2', 'n3']
+    >>> gen.planted_pairs, gen.planted_triples      # field indices, user_id is 0
+    ([(0, 2), (1, 6), (1, 10), (2, 11), (5, 6), (8, 11)], [(0, 4, 11), (0, 6, 7)])
+    >>> spec = gen.feature_spec(embedding_dim=4).fit(train)
+    >>> [f.name for f in spec.crossed]
+    ['c1_x_c2', 'c3_x_c4', 'c5_x_c6', 'c7_x_c8', 'c9_x_c10']
     """
 
     num_categorical: int = 12

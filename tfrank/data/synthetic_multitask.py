@@ -47,8 +47,13 @@ class SyntheticMultiTask:
 
     Example:
 
-    >>> data = SyntheticMultiTask(task_correlation=0.5, seed=0)
-    >>> frame = data.sample(100_000)     # x0.., c0.., task_1, task_2
+    >>> data = SyntheticMultiTask(task_correlation=0.5, num_numeric=2, seed=0)
+    >>> frame = data.sample(256)
+    >>> frame.columns.tolist()
+    ['x0', 'x1', 'c0', 'c1', 'c2', 'c3', 'task_1', 'task_2']
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> spec.input_names, data.task_names
+    (['c0', 'c1', 'c2', 'c3', 'x0', 'x1'], ['task_1', 'task_2'])
     """
 
     task_correlation: float = 0.5

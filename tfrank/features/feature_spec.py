@@ -48,9 +48,17 @@ class FeatureSpec:
     ...     CrossedFeature("site_x_hour", ["site", "hour"], hash_buckets=1000),
     ...     CategoricalFeature("hour", dtype="int64", embedding_dim=8),
     ... ])
-    >>> spec = spec.fit(train_frame)      # pandas DataFrame with those columns
-    >>> spec.input_names
+    >>> train_frame = pd.DataFrame(
+    ...     {"site": ["a", "b", "a"], "price": [1.0, 10.0, None], "hour": [0, 13, 13]})
+    >>> spec = spec.fit(train_frame)
+    >>> spec.input_names                  # the cross is derived inside the model
     ['site', 'price', 'hour']
+    >>> spec["site"].vocabulary, spec["hour"].vocabulary, spec.is_fitted
+    (['a', 'b'], [13, 0], True)
+    >>> spec.frame_to_arrays(train_frame)["price"].tolist()    # typed, validated inputs
+    [1.0, 10.0, nan]
+    >>> FeatureSpec.from_config(spec.to_config())["hour"].vocabulary
+    [13, 0]
     """
 
     def __init__(self, features: Iterable):

@@ -45,10 +45,16 @@ class SequenceFeature:
 
     Example:
 
+    >>> from tfrank.features import CategoricalFeature, FeatureSpec
+    >>> frame = pd.DataFrame({"item_id": [3, 5], "history": [[1, 2, 3], [4]]})
     >>> spec = FeatureSpec([
     ...     CategoricalFeature("item_id", dtype="int64"),
-    ...     SequenceFeature("history", shares="item_id", max_length=100),
-    ... ]).fit(frame)             # frame.history: lists of item ids
+    ...     SequenceFeature("history", shares="item_id", max_length=2),
+    ... ]).fit(frame)
+    >>> spec["history"].dtype, spec["item_id"].vocabulary    # candidates and histories
+    ('int64', [3, 1, 2, 4, 5])
+    >>> spec.frame_to_arrays(frame)["history"].tolist()      # 2 most recent, then -1 padding
+    [[2, 3], [4, -1]]
     """
 
     name: str

@@ -74,7 +74,7 @@ def rela_impr(model_auc: float, base_auc: float) -> float:
 
     Example:
 
-    >>> rela_impr(0.75, 0.70)
+    >>> round(rela_impr(0.75, 0.70), 6)     # (0.25 / 0.20 - 1) * 100
     25.0
     """
     if base_auc <= 0.5:

@@ -1,10 +1,13 @@
-"""Registered models (see `tfrank.registry.list_models()`)."""
+"""Every tfrank model, registered for Keras loading and by name (`list_models()`)."""
 
 from tfrank.models.adatt import AdaTT
 from tfrank.models.afm import AFM
 from tfrank.models.autorec import AutoRec
 from tfrank.models.behaviour_model import BehaviourModel
 from tfrank.models.biased_mf import BiasedMF
+
+# After the model imports above: the table they fill is complete.
+from tfrank.models.catalogue import get_model_class, list_models, model_table  # noqa: E402
 from tfrank.models.dcn import DCN
 from tfrank.models.dcn_v2 import DCNv2
 from tfrank.models.deep_crossing import DeepCrossing
@@ -62,4 +65,7 @@ __all__ = [
     "SeqBase",
     "SharedBottom",
     "WideAndDeep",
+    "get_model_class",
+    "list_models",
+    "model_table",
 ]

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from tfrank.layers.multitask.adatt_fusion import AdaTTFusion
+from tfrank.models.building_blocks import as_feature_spec, make_inputs
 from tfrank.models.multi_task_model import (
     MultiTaskModel,
     normalize_tasks,
     shared_input,
     stack_levels,
 )
-from tfrank.models.ranking_model import as_feature_spec, make_inputs
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("adatt")
+@register_model(
+    "adatt",
+    summary=(
+        "per-task expert groups fused by each task's gate, plus a linear residual of its "
+        "own (`AdaTTFusion`)"
+    ),
+    paper="Li et al. 2023",
+)
 class AdaTT(MultiTaskModel):
     """Adaptive Task-to-Task Fusion Network (Li et al., KDD 2023).
 
@@ -44,15 +51,21 @@ class AdaTT(MultiTaskModel):
 
     Example:
 
-    >>> model = AdaTT(spec, tasks=["income", "never_married"], levels=2)
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticMultiTask
+    >>> data = SyntheticMultiTask(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = AdaTT(spec, tasks=data.task_names, levels=2, task_experts=1,
+    ...               expert_units=[4], tower_units=[4])
+    >>> outputs = model.predict(frame.head(4), verbose=0)        # one output per task
+    >>> {task: out.shape for task, out in sorted(outputs.items())}
+    {'task_1': (4, 1), 'task_2': (4, 1)}
+    >>> [layer.name for layer in model.layers if layer.name.startswith("fusion")]
+    ['fusion_0', 'fusion_1']
 
     References:
         - [Li et al., 2023](https://arxiv.org/abs/2304.04959)
     """
-
-    small_config = {**MultiTaskModel.small_config, "task_experts": 1, "shared_experts": 1,
-                    "expert_units": [4]}  # fmt: skip
 
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=1,
                  expert_units=(64,), tower_units=(32,), dropout=0.0, native_initializer="zeros",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from tfrank.layers.interaction.afm_interaction import AFMInteraction
 from tfrank.layers.interaction.field_pairs import field_pairs
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     field_embeddings,
     l2_regularizer,
@@ -14,11 +13,16 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.models.ranking_model import RankingModel
 from tfrank.optimizers.lazy_adam import adam_for
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("afm")
+@register_model(
+    "afm",
+    summary="FM's pairs weighted by attention; `attention_weights` returns the per-pair weights",
+    paper="Xiao et al. 2017",
+)
 class AFM(RankingModel):
     """Attentional Factorization Machine.
 
@@ -38,18 +42,25 @@ class AFM(RankingModel):
 
     Example:
 
-    >>> model = AFM(spec)
-    >>> model.compile()
-    >>> model.fit(train_dataset, epochs=3)
-    >>> weights = model.attention_weights(batch)      # [batch, n_pairs]
+    >>> from keras import ops
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = AFM(spec, attention_units=4)
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
+    >>> weights = model.attention_weights(spec.frame_to_arrays(frame.head(4)))
+    >>> tuple(weights.shape)                          # [batch, n_pairs]: 16 fields, 120 pairs
+    (4, 120)
+    >>> [round(float(total), 4) for total in ops.sum(weights, axis=1)]
+    [1.0, 1.0, 1.0, 1.0]
     >>> model.field_pair_names[:2]
-    [('user', 'item'), ('user', 'daytime')]
+    [('user_id', 'c1'), ('user_id', 'c2')]
 
     References:
         - [Xiao et al., 2017](https://arxiv.org/abs/1708.04617)
     """
-
-    small_config = {"attention_units": 4}
 
     def __init__(self, feature_spec, attention_units=16, dropout=0.0, attention_l2=0.0, **kwargs):
         spec = as_feature_spec(feature_spec)

@@ -6,15 +6,22 @@ import keras
 import numpy as np
 
 from tfrank.layers.collaborative.autorec_layer import AutoRecLayer
-from tfrank.models.ranking_model import as_feature_spec, l2_regularizer
+from tfrank.models.building_blocks import as_feature_spec, l2_regularizer
 from tfrank.models.rating_model import RatingModel, collect_batches
 from tfrank.models.user_item import user_item_inputs
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 _KINDS = ("item", "user")
 
 
-@register_model("autorec")
+@register_model(
+    "autorec",
+    summary=(
+        "autoencoder over an item's (I-AutoRec) or a user's (U-AutoRec) observed ratings,"
+        " stored in the model"
+    ),
+    paper="Sedhain et al. 2015",
+)
 class AutoRec(RatingModel):
     """Rating prediction by reconstructing rows of the rating matrix.
 
@@ -42,7 +49,8 @@ class AutoRec(RatingModel):
             rows among 1e-4..1e-1).
         global_mean: float. `m`; `tfrank train` sets it from the training
             ratings. Defaults to `3.5`.
-        default_rating: float. Prediction for unseen users/items. Defaults to `3.0`.
+        default_rating: float. Prediction for a row with no training rating:
+            an unseen item (I-AutoRec) or user (U-AutoRec). Defaults to `3.0`.
         rating_range: `(low, high)` inference clip. Defaults to `(1.0, 5.0)`.
         mask_target: bool. Hide the fitted rating from its own input row in
             training (the paper does not; on ML-100K u1 it lowers test RMSE
@@ -51,16 +59,23 @@ class AutoRec(RatingModel):
 
     Example:
 
-    >>> model = AutoRec(spec, kind="item")
-    >>> model.set_ratings(train_frame)   # user_id, item_id, rating
+    >>> import pandas as pd
+    >>> from tfrank.data import SyntheticCF, movielens_feature_spec
+    >>> frame = SyntheticCF(num_users=40, num_items=30, interactions=10, seed=0).ratings_frame()
+    >>> spec = movielens_feature_spec(embedding_dim=4).fit(frame)
+    >>> model = AutoRec(spec, kind="item", hidden_units=8)
+    >>> model.set_ratings(frame)                   # user_id, item_id, rating
     >>> model.compile()
-    >>> model.fit(make_dataset(train_frame, spec, label="rating"), epochs=50)
+    >>> history = model.fit(frame, epochs=1, batch_size=128, verbose=0)   # label: "rating"
+    >>> sorted(history.history)
+    ['loss', 'rmse']
+    >>> unseen = pd.DataFrame({"user_id": [0], "item_id": [999]})   # an item nobody rated
+    >>> model.predict(unseen, verbose=0).tolist()  # default_rating
+    [[3.0]]
 
     References:
         - [Sedhain et al., 2015](https://doi.org/10.1145/2740908.2742726)
     """
-
-    small_config = {"hidden_units": 6}
 
     def __init__(
         self,

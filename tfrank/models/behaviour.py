@@ -9,7 +9,7 @@ from keras import ops
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.layers.core.embedding_bank import EmbeddingBank
 from tfrank.layers.sequence.dice import Dice
-from tfrank.models.ranking_model import bank_features, make_inputs, transform_features
+from tfrank.models.building_blocks import bank_features, make_inputs, transform_features
 
 
 def history_groups(spec: FeatureSpec) -> list[tuple[str, list[str]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tfrank.data.sources import BEHAVIOUR_SOURCES
 from tfrank.models.behaviour import behaviour_ids, embedding_frequencies
 from tfrank.models.ranking_model import RankingModel
 
@@ -12,11 +13,30 @@ class BehaviourModel(RankingModel):
     Its embeddings are one `EmbeddingBank` named "embeddings" shared by the
     candidate's features and the histories; with `mba_l2` set,
     `for_training` counts the training data's ids for mini-batch-aware L2.
-    By default `tfrank train` gives these models `SyntheticBehaviour` data.
+
+    The behaviour family: click models whose data are samples built from
+    event logs (`build_samples`: every click after a user's first is a
+    positive with the clicks before it as history, plus sampled negatives;
+    each user's last click is held out). It reads `synthetic` (the default,
+    `SyntheticBehaviour`: interest drift and long-range re-clicks),
+    `amazon:PATH[:NAME]`, `taobao:PATH`, or a user's `csv:` / `parquet:`
+    event table of `user_id, item_id, timestamp[, category]` (a table with a
+    `label` column is taken as samples already built).
+
+    Example:
+
+    >>> from tfrank.models import DIN
+    >>> source = DIN.load_data("synthetic:2800")
+    >>> [f.name for f in source.feature_spec.sequence]
+    ['history_items', 'history_categories', 'history_times']
+    >>> model = DIN(source.feature_spec.fit(source.frame), attention_units=[4], hidden_units=[4])
+    >>> model.predict(source.frame.head(2), verbose=0).shape   # histories of any length
+    (2, 1)
     """
 
+    family_name = "behaviour"
+    data_sources = BEHAVIOUR_SOURCES
     accepts_sequences = True
-    synthetic_data = "behaviour"
 
     @classmethod
     def for_training(cls, feature_spec, config=None, train_data=None, validation_data=None):

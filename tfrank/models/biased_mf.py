@@ -5,13 +5,17 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.models.ranking_model import as_feature_spec, l2_regularizer
+from tfrank.models.building_blocks import as_feature_spec, l2_regularizer
 from tfrank.models.rating_model import RatingModel, collect_batches
 from tfrank.models.user_item import user_item_embeddings, user_item_inputs
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("biased_mf")
+@register_model(
+    "biased_mf",
+    summary="rating baseline μ + b_u + b_i + ⟨p_u, q_i⟩",
+    paper="Koren et al. 2009",
+)
 class BiasedMF(RatingModel):
     """Matrix factorization with user and item biases.
 
@@ -32,14 +36,18 @@ class BiasedMF(RatingModel):
 
     Example:
 
-    >>> model = BiasedMF(spec, factors=64, global_mean=train_frame.rating.mean())
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCF, movielens_feature_spec
+    >>> frame = SyntheticCF(num_users=40, num_items=30, interactions=10, seed=0).ratings_frame()
+    >>> spec = movielens_feature_spec(embedding_dim=4).fit(frame)
+    >>> model = BiasedMF(spec, factors=4, global_mean=frame["rating"].mean())
+    >>> model.compile()                                  # squared error, RMSE
+    >>> ratings = model.predict(frame.head(4), verbose=0)
+    >>> ratings.shape, bool((abs(ratings - model.global_mean) < 0.1).all())   # mu at the start
+    ((4, 1), True)
 
     References:
         - [Koren et al., 2009](https://doi.org/10.1109/MC.2009.263)
     """
-
-    small_config = {"factors": 4}
 
     def __init__(
         self,

@@ -6,8 +6,7 @@ from keras import ops
 
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.cross_layer import CrossLayer
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     flat_embeddings,
     logit_layer,
@@ -15,10 +14,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("dcn")
+@register_model(
+    "dcn",
+    summary="rank-one cross layers x₀(x_lᵀw_l) + b_l + x_l beside an MLP",
+    paper="Wang et al. 2017",
+)
 class DCN(RankingModel):
     """Deep & Cross Network: explicit bounded-degree crosses plus an MLP.
 
@@ -38,14 +42,19 @@ class DCN(RankingModel):
 
     Example:
 
-    >>> model = DCN(spec, num_cross_layers=4)
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = DCN(spec, num_cross_layers=2, hidden_units=[8])
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
+    >>> [layer.name for layer in model.layers if layer.name.startswith("cross")]
+    ['cross_0', 'cross_1']
 
     References:
         - [Wang et al., 2017](https://arxiv.org/abs/1708.05123)
     """
-
-    small_config = {"num_cross_layers": 2, "hidden_units": [8]}
 
     def __init__(
         self,

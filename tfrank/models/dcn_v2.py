@@ -6,8 +6,7 @@ from keras import ops
 
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.cross_layer import CrossLayer
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     flat_embeddings,
     logit_layer,
@@ -15,12 +14,20 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 _STRUCTURES = ("stacked", "parallel")
 
 
-@register_model("dcn_v2")
+@register_model(
+    "dcn_v2",
+    summary=(
+        "cross layers x₀ ⊙ (W_l x_l + b_l) + x_l, W full rank, low rank or a gated "
+        "mixture of low-rank experts; stacked or parallel"
+    ),
+    paper="Wang et al. 2021",
+)
 class DCNv2(RankingModel):
     """DCN-v2: cross layers with a weight matrix, and an MLP.
 
@@ -43,15 +50,18 @@ class DCNv2(RankingModel):
 
     Example:
 
-    >>> model = DCNv2(spec, structure="parallel", projection_dim=64, num_experts=4)
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = DCNv2(spec, structure="parallel", num_cross_layers=2, projection_dim=2,
+    ...               num_experts=2, hidden_units=[8])     # a mixture of 2 rank-2 experts
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Wang et al., 2021](https://arxiv.org/abs/2008.13535)
     """
-
-    small_config = {"num_cross_layers": 2, "projection_dim": 3, "num_experts": 2,
-                    "hidden_units": [8]}  # fmt: skip
 
     def __init__(
         self,

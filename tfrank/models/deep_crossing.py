@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tfrank.layers.core.residual_unit import ResidualUnit
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     flat_embeddings,
     logit_layer,
@@ -12,10 +11,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("deep_crossing")
+@register_model(
+    "deep_crossing",
+    summary="stacked embeddings through residual units",
+    paper="Shan et al. 2016",
+)
 class DeepCrossing(RankingModel):
     """Deep Crossing: embedding, stacking, residual units, scoring.
 
@@ -31,14 +35,17 @@ class DeepCrossing(RankingModel):
 
     Example:
 
-    >>> model = DeepCrossing(spec, residual_units=[256, 256])
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = DeepCrossing(spec, residual_units=[8, 8])
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Shan et al., 2016](https://www.kdd.org/kdd2016/papers/files/adf0975-shanA.pdf)
     """
-
-    small_config = {"residual_units": [8, 8]}
 
     def __init__(self, feature_spec, residual_units=(400, 400, 400), dropout=0.0, **kwargs):
         spec = as_feature_spec(feature_spec)

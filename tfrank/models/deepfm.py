@@ -7,8 +7,7 @@ from keras import ops
 
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.fm_interaction import FMInteraction
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     field_embeddings,
     l2_regularizer,
@@ -17,10 +16,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("deepfm")
+@register_model(
+    "deepfm",
+    summary="FM and an MLP (400-400-400) sharing one embedding table",
+    paper="Guo et al. 2017",
+)
 class DeepFM(RankingModel):
     """DeepFM: low- and high-order interactions from shared embeddings.
 
@@ -40,15 +44,21 @@ class DeepFM(RankingModel):
 
     Example:
 
-    >>> model = DeepFM(spec, hidden_units=[256, 128])
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = DeepFM(spec, hidden_units=[8])
     >>> model.compile()
-    >>> model.fit(train_dataset, epochs=2)
+    >>> history = model.fit(frame, epochs=1, batch_size=256, verbose=0)   # label: "label"
+    >>> sorted(history.history)
+    ['auc', 'loss']
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Guo et al., 2017](https://arxiv.org/abs/1703.04247)
     """
-
-    small_config = {"hidden_units": [8, 4]}
 
     def __init__(
         self,

@@ -16,14 +16,18 @@ from tfrank.models.behaviour import (
     query_keys_mask,
 )
 from tfrank.models.behaviour_model import BehaviourModel
-from tfrank.models.ranking_model import (
-    as_feature_spec,
-    probability,
+from tfrank.models.building_blocks import as_feature_spec, probability
+from tfrank.registration import register_model
+
+
+@register_model(
+    "dien",
+    summary=(
+        "GRU interest extractor with an auxiliary loss, AUGRU interest evolution driven "
+        "by attention"
+    ),
+    paper="Zhou et al. 2019",
 )
-from tfrank.registry import register_model
-
-
-@register_model("dien")
 class DIEN(BehaviourModel):
     """Deep Interest Evolution Network: interests extracted, then evolved
     toward the candidate.
@@ -55,19 +59,22 @@ class DIEN(BehaviourModel):
 
     Example:
 
-    >>> model = DIEN(spec, auxiliary_weight=1.0)
-    >>> model.compile()
-    >>> model.fit(train_dataset, epochs=2)   # loss includes alpha * L_aux
+    >>> from tfrank.data import SyntheticBehaviour
+    >>> data = SyntheticBehaviour(num_users=20, num_items=40, num_categories=5, seed=0)
+    >>> train, test = data.samples(max_history=8)
+    >>> spec = data.feature_spec(max_length=8, embedding_dim=4).fit(train)
+    >>> model = DIEN(spec, auxiliary_weight=1.0, auxiliary_units=[4], attention_units=[4],
+    ...              hidden_units=[8])
+    >>> features = spec.frame_to_arrays(test.head(4))
+    >>> tuple(model(features, training=True).shape), len(model.losses)   # + alpha * L_aux
+    ((4, 1), 1)
+    >>> weights = model.attention_weights(features)         # a_t: [batch, steps]
+    >>> tuple(weights.shape), [round(float(total), 4) for total in ops.sum(weights, axis=1)]
+    ((4, 8), [1.0, 1.0, 1.0, 1.0])
 
     References:
         - [Zhou et al., 2019](https://arxiv.org/abs/1809.03672)
     """
-
-    small_config = {
-        "attention_units": [4],
-        "auxiliary_units": [4],
-        "hidden_units": [8],
-    }
 
     def __init__(
         self,

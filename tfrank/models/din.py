@@ -14,14 +14,18 @@ from tfrank.models.behaviour import (
     query_keys_mask,
 )
 from tfrank.models.behaviour_model import BehaviourModel
-from tfrank.models.ranking_model import (
-    as_feature_spec,
-    probability,
+from tfrank.models.building_blocks import as_feature_spec, probability
+from tfrank.registration import register_model
+
+
+@register_model(
+    "din",
+    summary=(
+        "history pooled by an attention unit over [e_i, e_c, e_i ⊙ e_c, e_i − e_c] (Dice "
+        "or PReLU); mini-batch-aware L2"
+    ),
+    paper="Zhou et al. 2018",
 )
-from tfrank.registry import register_model
-
-
-@register_model("din")
 class DIN(BehaviourModel):
     """Deep Interest Network: the history pooled by relevance to the candidate.
 
@@ -50,16 +54,23 @@ class DIN(BehaviourModel):
 
     Example:
 
-    >>> model = DIN(spec, activation="prelu", attention_activation="prelu")
-    >>> model.compile()
-    >>> model.fit(train_dataset, epochs=2)
-    >>> model.attention_weights(batch)        # [batch, steps], zero on padding
+    >>> from tfrank.data import SyntheticBehaviour
+    >>> data = SyntheticBehaviour(num_users=20, num_items=40, num_categories=5, seed=0)
+    >>> train, test = data.samples(max_history=8)
+    >>> spec = data.feature_spec(max_length=8, embedding_dim=4).fit(train)
+    >>> model = DIN(spec, attention_units=[4], hidden_units=[8], activation="prelu")
+    >>> model.predict(test.head(4), verbose=0).shape
+    (4, 1)
+    >>> rows = train.iloc[[0, 300]]
+    >>> rows["history_items"].map(len).tolist()
+    [1, 8]
+    >>> weights = model.attention_weights(spec.frame_to_arrays(rows))   # [batch, steps]
+    >>> tuple(weights.shape), ops.convert_to_numpy(weights[0, 1:]).tolist()   # 0 on padding
+    ((2, 8), [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
 
     References:
         - [Zhou et al., 2018](https://arxiv.org/abs/1706.06978)
     """
-
-    small_config = {"attention_units": [4], "hidden_units": [8]}
 
     def __init__(
         self,

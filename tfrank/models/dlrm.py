@@ -7,8 +7,7 @@ from keras import ops
 from tfrank.layers.core.embedding_bank import EmbeddingBank
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.dot_interaction import DotInteraction
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     bank_features,
     logit_layer,
@@ -16,10 +15,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("dlrm")
+@register_model(
+    "dlrm",
+    summary="bottom MLP on numerics, pairwise dot products with the embeddings, top MLP",
+    paper="Naumov et al. 2019",
+)
 class DLRM(RankingModel):
     """Deep Learning Recommendation Model.
 
@@ -38,14 +42,19 @@ class DLRM(RankingModel):
 
     Example:
 
-    >>> model = DLRM(criteo_spec, bottom_units=[512, 256], top_units=[1024, 1024, 512, 256])
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)                   # 12 categorical fields, 4 numerics
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = DLRM(spec, bottom_units=[8], top_units=[8])
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
+    >>> model.get_layer("interaction").output.shape   # 13 vectors (b and 12 e_f): 13*12/2 pairs
+    (None, 78)
 
     References:
         - [Naumov et al., 2019](https://arxiv.org/abs/1906.00091)
     """
-
-    small_config = {"bottom_units": [8], "top_units": [8]}
 
     def __init__(
         self,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tfrank.layers.interaction.fm_interaction import FMInteraction
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     field_embeddings,
     l2_regularizer,
@@ -13,11 +12,16 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.models.ranking_model import RankingModel
 from tfrank.optimizers.lazy_adam import adam_for
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("fm")
+@register_model(
+    "fm",
+    summary="first order plus every pairwise factorized cross Σ_{i<j} ⟨v_i, v_j⟩, in O(nk)",
+    paper="Rendle 2010",
+)
 class FM(RankingModel):
     """Factorization machine: first order plus every pairwise factorized cross.
 
@@ -33,9 +37,17 @@ class FM(RankingModel):
 
     Example:
 
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
     >>> model = FM(spec)
     >>> model.compile()
-    >>> model.fit(train_dataset, validation_data=valid_dataset, epochs=3)
+    >>> history = model.fit(frame, epochs=1, batch_size=256, verbose=0)
+    >>> sorted(history.history)
+    ['auc', 'loss']
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Rendle, 2010](https://www.csie.ntu.edu.tw/~b97053/paper/Rendle2010FM.pdf)

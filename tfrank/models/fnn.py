@@ -11,9 +11,7 @@ from keras import ops
 from tfrank.layers.core.embedding_bank import EmbeddingBank
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.core.numeric_embedding import NumericEmbedding
-from tfrank.models.fm import FM
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     bank_features,
     field_embeddings,
@@ -22,10 +20,16 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.fm import FM
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("fnn")
+@register_model(
+    "fnn",
+    summary="MLP over [w_i, v_i] initialized from a trained FM (`FNN.from_fm`)",
+    paper="Zhang et al. 2016",
+)
 class FNN(RankingModel):
     """Factorization-machine supported Neural Network.
 
@@ -46,15 +50,23 @@ class FNN(RankingModel):
 
     Example:
 
-    >>> fm = FM(spec); fm.compile(); fm.fit(train_dataset, epochs=2)
-    >>> model = FNN.from_fm(fm, hidden_units=[256, 128])
-    >>> model.compile(); model.fit(train_dataset, epochs=2)
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> fm = FM(spec)
+    >>> fm.compile()
+    >>> _ = fm.fit(frame, epochs=1, batch_size=256, verbose=0)
+    >>> model = FNN.from_fm(fm, hidden_units=[8])      # then compile and fit it as any model
+    >>> factors = [m.get_layer("embeddings").get_weights()[0] for m in (model, fm)]
+    >>> bool((factors[0] == factors[1]).all())         # v_i copied from the FM
+    True
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Zhang et al., 2016](https://arxiv.org/abs/1601.02376)
     """
-
-    small_config = {"hidden_units": [8]}
 
     def __init__(
         self, feature_spec, hidden_units=(400, 400, 400), dropout=0.0, batch_norm=False, **kwargs

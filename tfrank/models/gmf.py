@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from tfrank.models.building_blocks import as_feature_spec, l2_regularizer, probability
 from tfrank.models.implicit_model import ImplicitModel
-from tfrank.models.ranking_model import as_feature_spec, l2_regularizer, probability
 from tfrank.models.user_item import (
     prediction_layer,
     user_item_embeddings,
     user_item_inputs,
 )
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("gmf")
+@register_model(
+    "gmf",
+    summary="σ(hᵀ(p_u ⊙ q_i)) from user and item ids alone",
+    paper="He et al. 2017",
+)
 class GMF(ImplicitModel):
     """Generalized matrix factorization: a learned weighting of the
     element-wise product of user and item embeddings.
@@ -35,15 +39,21 @@ class GMF(ImplicitModel):
 
     Example:
 
-    >>> model = GMF(spec, factors=64)
+    >>> from tfrank.data import NegativeSampler, SyntheticCF
+    >>> cf = SyntheticCF(num_users=40, num_items=30, interactions=5, seed=0)
+    >>> data = cf.implicit_feedback(num_negatives=10)     # leave-one-out
+    >>> spec = data.feature_spec().fit(data.vocabulary_frame())
+    >>> model = GMF(spec, factors=4)
     >>> model.compile()
-    >>> model.fit(NegativeSampler(data.train, data.items).dataset(spec), epochs=20)
+    >>> pairs = NegativeSampler(data.train, data.items, num_negatives=1).dataset(spec)
+    >>> _ = model.fit(pairs, epochs=1, verbose=0)
+    >>> scores = model.score(data)       # each held-out item ranked against 10 others
+    >>> scores["protocol"], scores["users"], sorted(k for k in scores if "@" in k)
+    ('10 negatives', 40, ['hr@10', 'ndcg@10'])
 
     References:
         - [He et al., 2017](https://arxiv.org/abs/1708.05031)
     """
-
-    small_config = {"factors": 4}
 
     def __init__(
         self,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     l2_regularizer,
     linear_logit,
@@ -11,11 +10,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.models.ranking_model import RankingModel
 from tfrank.optimizers.lazy_adam import adam_for
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("logistic_regression")
+@register_model(
+    "logistic_regression",
+    summary="first-order baseline: σ(b + Σ w_f[id_f] + Σ u_j x_j)",
+)
 class LogisticRegression(RankingModel):
     """Logistic regression over every feature: no interactions at all.
 
@@ -30,9 +33,15 @@ class LogisticRegression(RankingModel):
 
     Example:
 
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
     >>> model = LogisticRegression(spec)
-    >>> model.compile()
-    >>> model.fit(train_dataset, epochs=2)
+    >>> model.predict(frame.head(2), verbose=0).tolist()   # weights start at 0: sigmoid(0)
+    [[0.5], [0.5]]
+    >>> tuple(model.get_layer("linear").id_weights.shape)   # 741 ids + 5 crosses x 10,000 buckets
+    (50741, 1)
     """
 
     def __init__(self, feature_spec, l2=0.0, **kwargs):

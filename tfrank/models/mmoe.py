@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from tfrank.layers.multitask.mixture_of_experts import MixtureOfExperts
+from tfrank.models.building_blocks import as_feature_spec, make_inputs
 from tfrank.models.multi_task_model import MultiTaskModel, normalize_tasks, shared_input
-from tfrank.models.ranking_model import as_feature_spec, make_inputs
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("mmoe")
+@register_model(
+    "mmoe",
+    summary="shared experts, one softmax gate per task (`MixtureOfExperts`)",
+    paper="Ma et al. 2018",
+)
 class MMoE(MultiTaskModel):
     """Multi-gate Mixture-of-Experts (Ma et al., 2018):
 
@@ -24,14 +28,20 @@ class MMoE(MultiTaskModel):
 
     Example:
 
-    >>> model = MMoE(spec, tasks=["income", "never_married"], num_experts=8)
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticMultiTask
+    >>> data = SyntheticMultiTask(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = MMoE(spec, tasks=data.task_names, num_experts=2, expert_units=[4],
+    ...              tower_units=[4])
+    >>> model.compile()                    # per task: its loss and weight, AUC
+    >>> outputs = model.predict(frame.head(4), verbose=0)   # one output per task
+    >>> {task: out.shape for task, out in sorted(outputs.items())}
+    {'task_1': (4, 1), 'task_2': (4, 1)}
 
     References:
         - [Ma et al., 2018](https://dl.acm.org/doi/10.1145/3219819.3220007)
     """
-
-    small_config = {**MultiTaskModel.small_config, "num_experts": 2, "expert_units": [4]}
 
     def __init__(self, feature_spec, tasks, num_experts=8, expert_units=(64,), tower_units=(32,),
                  dropout=0.0, **kwargs):  # fmt: skip

@@ -6,8 +6,10 @@ import re
 
 import keras
 
+from tfrank.data.sources import MULTITASK_SOURCES
 from tfrank.layers.core.mlp_block import MLPBlock
-from tfrank.models.ranking_model import RankingModel, flat_embeddings, transform_features
+from tfrank.models.building_blocks import flat_embeddings, transform_features
+from tfrank.models.ranking_model import RankingModel
 
 _LOSSES = {"binary_crossentropy": "binary_crossentropy", "bce": "binary_crossentropy",
            "mse": "mean_squared_error", "mean_squared_error": "mean_squared_error"}  # fmt: skip
@@ -29,13 +31,27 @@ class MultiTaskModel(RankingModel):
       task, named by the task.
     - `compile()` defaults: the model's optimizer, each task's loss and
       weight, AUC (binary) or RMSE (regression) per task.
-    - `tfrank train` stops early on the mean validation AUC of the binary
-      tasks (`val_auc`), or the mean RMSE when there are none.
+    - Training stops early on the mean validation AUC of the binary tasks
+      (`val_auc`), or the mean RMSE when there are none.
+
+    The multi-task family reads `synthetic` (the default, `SyntheticMultiTask`:
+    two tasks whose relatedness is set as in the MMoE paper), `census:PATH`,
+    `aliccp:PATH`, or labelled `csv:` / `parquet:` tables whose label columns
+    are the `tasks` of the model's configuration.
+
+    Example:
+
+    >>> from tfrank.models import MMoE
+    >>> data = MMoE.prepare_training("synthetic:600", batch_size=200)
+    >>> model = MMoE.for_training(data.spec, {"num_experts": 2, "expert_units": [4]}, data.train)
+    >>> model.task_names, model.output_kinds
+    (['task_1', 'task_2'], {'task_1': 'probability', 'task_2': 'probability'})
+    >>> sorted(model.score(data.example_frame)["tasks"])
+    ['task_1', 'task_2']
     """
 
-    task = "multitask"
-    synthetic_data = "multitask"
-    small_config = {"tasks": ["label", "label_2"], "tower_units": [4]}
+    family_name = "multi-task"
+    data_sources = MULTITASK_SOURCES
 
     def __init__(self, inputs, task_vectors, feature_spec, tasks, tower_units, dropout,
                  config, **kwargs):  # fmt: skip
@@ -62,6 +78,22 @@ class MultiTaskModel(RankingModel):
 
     def serving_outputs(self, outputs) -> dict:
         return dict(outputs)
+
+    @property
+    def output_kinds(self) -> dict:
+        return {
+            t["name"]: "probability" if t["loss"] == "binary_crossentropy" else "value"
+            for t in self.tasks
+        }
+
+    @classmethod
+    def label_of(cls, source, config=None):
+        """The data's label columns; for a plain table (label `"label"`),
+        the `tasks` of the configuration when it names them."""
+        tasks = (config or {}).get("tasks")
+        if source.label == "label" and tasks:
+            return [t if isinstance(t, str) else t["name"] for t in tasks]
+        return source.label
 
     def compile(self, optimizer=None, loss=None, metrics=None, loss_weights=None, **kwargs):
         """Per-task losses, weights and metrics unless given."""

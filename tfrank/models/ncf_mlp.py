@@ -5,18 +5,22 @@ from __future__ import annotations
 from keras import ops
 
 from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.models.building_blocks import as_feature_spec, l2_regularizer, probability
 from tfrank.models.implicit_model import ImplicitModel
-from tfrank.models.ranking_model import as_feature_spec, l2_regularizer, probability
 from tfrank.models.user_item import (
     check_mlp_layers,
     prediction_layer,
     user_item_embeddings,
     user_item_inputs,
 )
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("ncf_mlp")
+@register_model(
+    "ncf_mlp",
+    summary="MLP over [p_u; q_i] (`mlp_layers`, e.g. 64-32-16-8)",
+    paper="He et al. 2017",
+)
 class NCFMLP(ImplicitModel):
     """Multi-layer perceptron over concatenated user and item embeddings.
 
@@ -38,14 +42,18 @@ class NCFMLP(ImplicitModel):
 
     Example:
 
-    >>> model = NCFMLP(spec, mlp_layers=[128, 64, 32, 16])
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCF
+    >>> data = SyntheticCF(num_users=40, num_items=30, seed=0).implicit_feedback()
+    >>> spec = data.feature_spec().fit(data.vocabulary_frame())
+    >>> model = NCFMLP(spec, mlp_layers=[8, 4])      # z_0 = [p_u; q_i], 4 + 4 wide
+    >>> model.get_layer("mlp_embeddings").weights[0].shape[-1]
+    4
+    >>> model.predict(data.test.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [He et al., 2017](https://arxiv.org/abs/1708.05031)
     """
-
-    small_config = {"mlp_layers": [8, 4]}
 
     def __init__(
         self,

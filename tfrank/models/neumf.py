@@ -9,20 +9,27 @@ import numpy as np
 from keras import ops
 
 from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.models.building_blocks import as_feature_spec, l2_regularizer, probability
 from tfrank.models.gmf import GMF
 from tfrank.models.implicit_model import ImplicitModel
 from tfrank.models.ncf_mlp import NCFMLP
-from tfrank.models.ranking_model import as_feature_spec, l2_regularizer, probability
 from tfrank.models.user_item import (
     check_mlp_layers,
     prediction_layer,
     user_item_embeddings,
     user_item_inputs,
 )
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("neumf")
+@register_model(
+    "neumf",
+    summary=(
+        "GMF and MLP paths with separate embeddings, joined before the output; optionally"
+        " started from trained ones (`NeuMF.from_pretrained`)"
+    ),
+    paper="He et al. 2017",
+)
 class NeuMF(ImplicitModel):
     """Neural matrix factorization: a GMF path and an MLP path with their own
     embeddings, concatenated before the output layer.
@@ -50,15 +57,23 @@ class NeuMF(ImplicitModel):
 
     Example:
 
+    >>> from tfrank.data import SyntheticCF
+    >>> data = SyntheticCF(num_users=40, num_items=30, seed=0).implicit_feedback()
+    >>> spec = data.feature_spec().fit(data.vocabulary_frame())
+    >>> gmf, mlp = GMF(spec, factors=4), NCFMLP(spec, mlp_layers=[8, 4])   # trained first
     >>> model = NeuMF.from_pretrained(gmf, mlp, alpha=0.5)
-    >>> model.compile()   # SGD, fine-tuning
-    >>> model.fit(NegativeSampler(data.train, data.items).dataset(spec), epochs=10)
+    >>> model.compile()                                 # fine-tuning with plain SGD
+    >>> type(model.optimizer).__name__
+    'SGD'
+    >>> h = model.get_layer("prediction").get_weights()[0]   # [alpha h_GMF; (1 - alpha) h_MLP]
+    >>> h.shape, np.allclose(h[:4], 0.5 * gmf.get_layer("prediction").get_weights()[0])
+    ((8, 1), True)
+    >>> model.predict(data.test.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [He et al., 2017](https://arxiv.org/abs/1708.05031)
     """
-
-    small_config = {"factors": 4, "mlp_layers": [8, 4]}
 
     def __init__(
         self,

@@ -6,8 +6,7 @@ import keras
 
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.bi_interaction_pooling import BiInteractionPooling
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     field_embeddings,
     linear_logit,
@@ -16,10 +15,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("nfm")
+@register_model(
+    "nfm",
+    summary="MLP over Bi-Interaction pooling Σ_{i<j} v_i ⊙ v_j",
+    paper="He & Chua 2017",
+)
 class NFM(RankingModel):
     """Neural Factorization Machine.
 
@@ -38,14 +42,19 @@ class NFM(RankingModel):
 
     Example:
 
-    >>> model = NFM(spec, hidden_units=[64])
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = NFM(spec, hidden_units=[8])
+    >>> model.get_layer("bi_interaction").output.shape   # f_BI(V): one k-vector
+    (None, 4)
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [He and Chua, 2017](https://arxiv.org/abs/1708.05027)
     """
-
-    small_config = {"hidden_units": [8]}
 
     def __init__(
         self, feature_spec, hidden_units=(400, 400, 400), dropout=0.0, batch_norm=True, **kwargs

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from tfrank.layers.multitask.extraction_level import ExtractionLevel
+from tfrank.models.building_blocks import as_feature_spec, make_inputs
 from tfrank.models.multi_task_model import (
     MultiTaskModel,
     normalize_tasks,
     shared_input,
     stack_levels,
 )
-from tfrank.models.ranking_model import as_feature_spec, make_inputs
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("ple")
+@register_model(
+    "ple",
+    summary=(
+        "task-specific and shared experts with customized gates, stacked levels (`ExtractionLevel`)"
+    ),
+    paper="Tang et al. 2020",
+)
 class PLE(MultiTaskModel):
     """Progressive Layered Extraction (Tang et al., 2020).
 
@@ -38,15 +44,21 @@ class PLE(MultiTaskModel):
 
     Example:
 
-    >>> model = PLE(spec, tasks=["income", "never_married"], levels=2)
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticMultiTask
+    >>> data = SyntheticMultiTask(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = PLE(spec, tasks=data.task_names, levels=2, task_experts=1, shared_experts=1,
+    ...             expert_units=[4], tower_units=[4])
+    >>> outputs = model.predict(frame.head(4), verbose=0)        # one output per task
+    >>> {task: out.shape for task, out in sorted(outputs.items())}
+    {'task_1': (4, 1), 'task_2': (4, 1)}
+    >>> [layer.name for layer in model.layers if layer.name.startswith("extraction")]
+    ['extraction_0', 'extraction_1']
 
     References:
         - [Tang et al., 2020](https://dl.acm.org/doi/10.1145/3383313.3412236)
     """
-
-    small_config = {**MultiTaskModel.small_config, "task_experts": 1, "shared_experts": 1,
-                    "expert_units": [4]}  # fmt: skip
 
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=2,
                  expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip

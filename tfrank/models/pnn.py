@@ -6,8 +6,7 @@ import keras
 
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.layers.interaction.product_layer import ProductLayer
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     field_embeddings,
     logit_layer,
@@ -15,10 +14,15 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
-from tfrank.registry import register_model
+from tfrank.models.ranking_model import RankingModel
+from tfrank.registration import register_model
 
 
-@register_model("pnn")
+@register_model(
+    "pnn",
+    summary="product layer (inner products, sum-pooled outer product, or both) before the MLP",
+    paper="Qu et al. 2016",
+)
 class PNN(RankingModel):
     """Product-based Neural Network (IPNN, OPNN, PNN*).
 
@@ -39,14 +43,19 @@ class PNN(RankingModel):
 
     Example:
 
-    >>> model = PNN(spec, product="outer")
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = PNN(spec, product="outer", product_units=8, hidden_units=[8])
+    >>> model.get_layer("product").output.shape      # l_1: D_1 units
+    (None, 8)
+    >>> model.predict(frame.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Qu et al., 2016](https://arxiv.org/abs/1611.00144)
     """
-
-    small_config = {"product": "both", "product_units": 8, "hidden_units": [4]}
 
     def __init__(
         self,

@@ -1,33 +1,54 @@
-"""RankingModel: the base every tfrank CTR model is built on."""
+"""RankingModel: the base every tfrank model is built on, and the CTR family."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import keras
-from keras import ops
+import pandas as pd
+import tensorflow as tf
 
+from tfrank.data.data_source import DataSource, open_data
+from tfrank.data.frames import as_feature_arrays, train_validation_split
+from tfrank.data.pipeline import label_values, make_dataset
+from tfrank.data.sources import CTR_SOURCES
+from tfrank.data.streaming.prepared_data import PreparedData
+from tfrank.data.streaming.streaming_training import (
+    StreamSettings,
+    open_prepared,
+    streaming_training,
+)
+from tfrank.data.training_data import TrainingData
+from tfrank.errors import MissingFeatureSpec
 from tfrank.features.feature_spec import FeatureSpec
-from tfrank.layers.core.embedding_bank import EmbeddingBank
-from tfrank.layers.core.linear_term import LinearTerm
-from tfrank.layers.core.numeric_embedding import NumericEmbedding
-from tfrank.layers.preprocessing.feature_transform import FeatureTransform
+from tfrank.metrics.scoring import score_dataset, score_frame
 from tfrank.optimizers.lazy_adam import adam_for
 
 
 class RankingModel(keras.Model):
     """A functional Keras model from named raw features to a click probability.
 
-    Subclasses build their graph in `__init__` from the pieces below, then
-    hand inputs and outputs to this constructor. The result:
+    Subclasses build their graph in `__init__` from the pieces in
+    `tfrank.models.building_blocks`, then hand inputs and outputs to this
+    constructor. The result:
 
     - takes a dict of raw features named and typed as in the `FeatureSpec`
       (`[batch]` strings, int64 ids or float32 values), so the exported
-      signature is the same dict;
+      signature is the same dict; `fit`, `predict` and `evaluate` also take
+      a pandas DataFrame (labels from its label column), plain lists and
+      NumPy arrays of any string dtype;
     - checks every call: a missing, unexpected or wrongly typed feature is a
       `ValueError` that names it;
     - returns `[batch, 1]` probabilities (layer `"probability"`);
     - compiles with sensible defaults: `model.compile()` alone is enough.
+
+    It is also the click-through-rate (CTR) family: the class answers for
+    its models what training needs to know — the data specs they read
+    (`data_sources`, `load_data`, default `synthetic`: `SyntheticCTR`), how
+    a run lays that data out (`prepare_training`), how they are scored
+    (`score`, `output_kinds`) and what early stopping watches
+    (`early_stopping`). The other families (`RatingModel`, `ImplicitModel`,
+    `BehaviourModel`, `MultiTaskModel`) override what differs.
 
     Args:
         inputs: dict of `keras.Input`, from `make_inputs`.
@@ -35,18 +56,31 @@ class RankingModel(keras.Model):
         feature_spec: the fitted `FeatureSpec`.
         config: dict of the subclass's constructor arguments; each becomes a
             public attribute and part of `get_config()`.
+
+    Example:
+
+    >>> from tfrank.models import DeepFM
+    >>> DeepFM.family_base() is RankingModel, DeepFM.family_name, DeepFM.early_stopping(None)
+    (True, 'ctr', ('val_auc', 'max'))
+    >>> data = DeepFM.prepare_training("synthetic:2000", batch_size=500)
+    >>> data.rows, data.validation_name
+    ({'train': 1800, 'validation': 200}, '10% split of data')
+    >>> model = DeepFM(data.spec, hidden_units=[8])
+    >>> model.predict(data.example_frame.head(3), verbose=0).shape   # raw rows in
+    (3, 1)
+    >>> sorted(model.score(data.example_frame, group="user_id"))
+    ['auc', 'gauc', 'logloss', 'rows']
     """
 
-    # Default data of `tfrank train` for this model (see tfrank.data.load_data).
-    synthetic_data = "ctr"
-    # Training protocol of `tfrank train`: "ctr" (labelled rows, AUC),
-    # "implicit" (positives + sampled negatives, leave-one-out HR/NDCG) or
-    # "rating" (explicit ratings, RMSE).
-    task = "ctr"
+    family_name = "ctr"
+    # Data specs the family reads (`tfrank.data.sources`).
+    data_sources = CTR_SOURCES
+    # Label column of `fit(frame)` / `score(frame)` for one-output models.
+    default_label = "label"
+    # `tfrank.training` strategies the family trains under.
+    strategies = ("default", "mirrored", "multi_worker")
     # Name of the exported signature's output (rating models: "rating").
     output_name = "probability"
-    # Constructor arguments that keep the model small (conformance tests).
-    small_config: dict = {}
     # Whether the model reads sequence features (behaviour histories).
     accepts_sequences = False
 
@@ -70,38 +104,191 @@ class RankingModel(keras.Model):
     def fit(self, x=None, y=None, *args, shuffle=None, **kwargs):
         # A tf.data pipeline shuffles itself (`make_dataset(shuffle=True)`);
         # Keras' own shuffle flag only warns about it.
+        x, y = self._adapt(x, y, with_labels=True)
         if shuffle is None:
             shuffle = not hasattr(x, "element_spec")
-        self._check_data(x)
         return super().fit(x, y, *args, shuffle=shuffle, **kwargs)
 
     def predict(self, x, *args, **kwargs):
-        self._check_data(x)
+        x, _ = self._adapt(x)
         return super().predict(x, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        self._check_data(x)
+        x, y = self._adapt(x, y, with_labels=True)
         return super().evaluate(x, y, *args, **kwargs)
 
-    def _check_data(self, x):
-        """Feature names and dtypes checked before Keras adapts the data, so
-        a mistake is one message naming the feature, not a trace from Keras."""
+    def _adapt(self, x, y=None, with_labels=False):
+        """The inputs people have, in the form Keras takes, checked first.
+
+        A DataFrame becomes typed arrays of the spec's columns (values
+        validated; other columns ignored) and, for `fit` / `evaluate`
+        without `y`, labels from its label column(s) (`y` may also name
+        them); lists and NumPy string arrays become arrays Keras accepts.
+        Names and dtypes are checked before Keras adapts the data, so a
+        mistake is one message naming the feature, not a trace from Keras.
+        """
+        if isinstance(x, pd.DataFrame):
+            if with_labels and (y is None or isinstance(y, (str, list))):
+                y = self._frame_labels(x, y)
+            x = self.feature_spec.frame_to_arrays(x)
+        elif isinstance(x, Mapping):
+            x = as_feature_arrays(x, self.feature_spec)
         features = getattr(x, "element_spec", x)
         if isinstance(features, tuple) and features:
             features = features[0]
         if isinstance(features, Mapping):
             self.feature_spec.check_inputs(features)
+        return x, y
+
+    def _frame_labels(self, frame, columns=None):
+        kinds = self.output_kinds
+        if columns is None:
+            columns = list(kinds) if len(kinds) > 1 else self.default_label
+        names = [columns] if isinstance(columns, str) else list(columns)
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"The frame has no label column(s) {missing}; columns: {list(frame.columns)}. "
+                "Pass y= (a column name or an array)."
+            )
+        values = {c: label_values(frame, c) for c in names}
+        return values[names[0]] if isinstance(columns, str) else values
+
+    # The family: data, training layout, scoring, early stopping.
+
+    @classmethod
+    def family_base(cls) -> type:
+        """The base class of this model's family (`RankingModel` for CTR models)."""
+        return next(k for k in cls.__mro__ if "family_name" in vars(k))
+
+    @classmethod
+    def load_data(cls, spec: str, seed: int = 0, held_out: bool = False):
+        """Loads a data spec the way this family reads it (see `data_sources`).
+
+        `held_out=True` gives the evaluation part: fresh rows of the
+        synthetic generator, a test fold, each user's last click...
+        """
+        return open_data(spec, cls.data_sources, seed, held_out, family=cls.family_name)
+
+    @classmethod
+    def prepare_training(
+        cls, data, validation_data=None, features=None, config=None, batch_size=1024, seed=0,
+        num_negatives=4, stream=None,
+    ) -> TrainingData:  # fmt: skip
+        """Labelled rows: `data` (a spec or `DataSource`) for training, the
+        rows of `validation_data` (or 10% of `data`, by `seed`) for early
+        stopping and the reported scores; the spec (`features`: a
+        `FeatureSpec`, a spec file, or the data's default) fitted on the
+        training rows; each epoch's order a function of `(seed, epoch)`.
+
+        Files larger than memory stream (`stream`, a `StreamSettings`:
+        by default above 256 MB): they are read once in chunks to fit the
+        spec and encode the rows (cached), the validation rows are a hashed
+        10% of rows, and batches come from the encoded shards; `prepared:DIR`
+        (made by `tfrank prepare`) always streams."""
+        stream = stream if stream is not None else StreamSettings()
+        if isinstance(data, str) and cls._streams(data, stream):
+            return cls._prepare_streaming(data, validation_data, features, config, batch_size,
+                                          seed, stream)  # fmt: skip
+        source = cls.load_data(data, seed) if isinstance(data, str) else data
+        spec = _feature_spec(features, source)
+        label = cls.label_of(source, config)
+        _check_table(source, spec, label)
+        if validation_data is not None:
+            held = validation_data
+            if isinstance(held, str):
+                held = cls.load_data(held, seed, held_out=True)
+            _check_table(held, spec, label)
+            train_frame, valid_frame = source.frame, held.frame
+            validation_name = held.name
+        else:
+            train_frame, valid_frame = train_validation_split(source.frame, 0.1, seed)
+            validation_name = "10% split of data"
+        spec = spec.fit(train_frame)
+        epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+
+        def train_from(rows=0):
+            return make_dataset(train_frame, spec, label, batch_size, shuffle=True, seed=seed,
+                                shuffle_epoch=epoch, skip_rows=rows)  # fmt: skip
+
+        def evaluate(model, predict=None):
+            scores = model.score(valid_frame, label, source.group, batch_size, predict)
+            return {"validation": scores}
+
+        return TrainingData(
+            spec=spec, train=train_from(0),
+            validation=make_dataset(valid_frame, spec, label, batch_size),
+            data_epoch=epoch, evaluate=evaluate, example_frame=valid_frame,
+            rows={"train": len(train_frame), "validation": len(valid_frame)},
+            examples_per_epoch=len(train_frame), name=source.name,
+            validation_name=validation_name, labelled_rows=(train_frame, label),
+            train_from=train_from,
+        )  # fmt: skip
+
+    @classmethod
+    def _streams(cls, data: str, stream) -> bool:
+        kind_name, _, argument = data.partition(":")
+        kind = cls.data_sources.get(kind_name)
+        if kind is None or not argument:
+            return False
+        return kind_name == "prepared" or stream.streams(kind, argument)
+
+    @classmethod
+    def _prepare_streaming(cls, data, validation_data, features, config, batch_size, seed,
+                           stream) -> TrainingData:  # fmt: skip
+        kind_name, _, argument = data.partition(":")
+        kind = cls.data_sources[kind_name]
+        if kind_name == "prepared":
+            prepared = PreparedData(argument)
+            label = cls.label_of(DataSource(None, prepared.spec, name=data), config)
+            if ([label] if isinstance(label, str) else list(label)) != prepared.labels:
+                raise ValueError(
+                    f"{data!r} holds labels {prepared.labels}; this run needs {label}."
+                )
+        else:
+            default = kind.feature_spec() if kind.feature_spec else FeatureSpec([])
+            spec = _feature_spec(features, DataSource(None, default, name=data))
+            label = cls.label_of(DataSource(None, spec, name=data), config)
+            if validation_data is not None and not isinstance(validation_data, str):
+                raise ValueError("Streamed data validates on a data spec (or held-out rows).")
+            prepared = open_prepared(data, validation_data, spec, label, cls.data_sources, seed,
+                                     stream)  # fmt: skip
+
+        def score(model, batches, predict=None):
+            return score_dataset(model, batches, predict)
+
+        return streaming_training(prepared, batch_size, seed, score)
+
+    @classmethod
+    def label_of(cls, source: DataSource, config=None):
+        """The label column(s) a run trains on: the data's."""
+        return source.label
+
+    def score(self, data, label=None, group=None, batch_size=4096, predict=None) -> dict:
+        """Offline metrics on labelled data: a `DataSource`, a DataFrame or
+        a dict of columns (see `tfrank.metrics.score_frame`)."""
+        if isinstance(data, DataSource):
+            label = label or data.label
+            group = group or data.group
+            data = data.frame
+        label = label if isinstance(label, str) else None
+        return score_frame(self, data, label, group, batch_size, predict)
+
+    @property
+    def output_kinds(self) -> dict:
+        """`{output name: "probability" | "value"}`: how each output is scored."""
+        return {self.output_name: "probability"}
 
     def serving_outputs(self, outputs) -> dict:
         """Named outputs of the exported `serving_default` signature."""
         return {self.output_name: outputs}
 
     def early_stopping(self) -> tuple[str, str]:
-        """`(logged metric, "max" | "min")` that `tfrank train` stops early on."""
+        """`(logged metric, "max" | "min")` that training stops early on."""
         return "val_auc", "max"
 
     def training_callbacks(self) -> list:
-        """Callbacks `tfrank train` runs before early stopping."""
+        """Callbacks training runs before early stopping."""
         return []
 
     def default_optimizer(self) -> keras.optimizers.Optimizer:
@@ -125,7 +312,7 @@ class RankingModel(keras.Model):
 
     @classmethod
     def for_training(cls, feature_spec, config=None, train_data=None, validation_data=None):
-        """The model `tfrank train` fits: `cls(feature_spec, **config)`.
+        """The model a training run fits: `cls(feature_spec, **config)`.
 
         Models that start from another trained model (FNN from FM) override
         this to load or train that model first.
@@ -144,7 +331,7 @@ class RankingModel(keras.Model):
             parts.append(self.get_layer("embeddings")(ids))
         if spec.numeric:
             parts.append(self.get_layer("numeric_embeddings")(transformed["numeric"]))
-        return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=1)
+        return parts[0] if len(parts) == 1 else keras.ops.concatenate(parts, axis=1)
 
     @property
     def field_names(self) -> list[str]:
@@ -164,104 +351,23 @@ class RankingModel(keras.Model):
         return cls(**config)
 
 
-def as_feature_spec(feature_spec) -> FeatureSpec:
-    if isinstance(feature_spec, FeatureSpec):
-        return feature_spec
-    return FeatureSpec.from_config(feature_spec)
+def _feature_spec(features, source) -> FeatureSpec:
+    if isinstance(features, FeatureSpec):
+        spec = features
+    else:
+        spec = FeatureSpec.load(features) if features else source.feature_spec
+    if not spec.features:
+        raise MissingFeatureSpec(source.name)
+    return spec
 
 
-def make_inputs(spec: FeatureSpec) -> dict:
-    """One named, typed input per raw feature: `[batch]`, or `[batch, None]`
-    for sequences."""
-    return {
-        f.name: keras.Input(
-            shape=(None,) if f.kind == "sequence" else (), dtype=f.dtype, name=f.name
-        )
-        for f in spec.raw_features
-    }
-
-
-def transform_features(spec: FeatureSpec, inputs: dict) -> dict:
-    return FeatureTransform(spec, name="features")(inputs)
-
-
-def bank_features(spec: FeatureSpec, include_crossed: bool = False) -> list[dict]:
-    """EmbeddingBank / LinearTerm feature descriptions for a spec."""
-    features = [
-        {
-            "name": f.name,
-            "vocabulary_size": 0 if f.share_embedding_with else f.vocabulary_size,
-            "embedding_dim": f.embedding_dim,
-            "share_with": f.share_embedding_with,
-        }
-        for f in spec.categorical
-    ]
-    if include_crossed:
-        features += [
-            {"name": f.name, "vocabulary_size": f.vocabulary_size, "embedding_dim": 1}
-            for f in spec.crossed
-        ]
-    return features
-
-
-def field_embeddings(spec: FeatureSpec, transformed: dict, regularizer=None):
-    """`[batch, n_fields, k]`: categorical embeddings then numeric `x_j v_j`.
-
-    Models that interact every pair of fields (FM, DeepFM) need one width
-    `k`; a spec with several widths is an error that lists them.
-    """
-    widths = {f.name: f.embedding_dim for f in spec.categorical + spec.numeric}
-    if len(set(widths.values())) > 1:
+def _check_table(source: DataSource, spec: FeatureSpec, label) -> None:
+    """Columns of a data source checked up front, naming the source."""
+    spec.check_columns(source.frame, where=f"data {source.name!r}")
+    labels = [label] if isinstance(label, str) else list(label or [])
+    missing = [name for name in labels if name not in source.frame.columns]
+    if missing:
         raise ValueError(
-            "This model interacts all fields, so every categorical and numeric "
-            f"feature needs the same embedding_dim; received {widths}."
+            f"The data {source.name!r} has no label column(s) {missing}; "
+            f"columns: {list(source.frame.columns)}"
         )
-    parts = []
-    if spec.categorical:
-        bank = EmbeddingBank(
-            bank_features(spec), embeddings_regularizer=regularizer, name="embeddings"
-        )
-        parts.append(bank({f.name: transformed["ids"][f.name] for f in spec.categorical}))
-    if spec.numeric:
-        width = spec.numeric[0].embedding_dim
-        parts.append(NumericEmbedding(width, name="numeric_embeddings")(transformed["numeric"]))
-    if not parts:
-        raise ValueError("The feature spec has no categorical or numeric features.")
-    return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=1)
-
-
-def flat_embeddings(spec: FeatureSpec, transformed: dict):
-    """`[batch, sum(embedding_dim) + n_numeric]`: every categorical embedding
-    (widths may differ) and the normalized numerics, side by side (the
-    input `x_0` of DCN, Deep Crossing and Wide & Deep's deep part)."""
-    parts = []
-    if spec.categorical:
-        embedded = EmbeddingBank(bank_features(spec), output_mode="dict", name="embeddings")(
-            {f.name: transformed["ids"][f.name] for f in spec.categorical}
-        )
-        parts += [embedded[f.name] for f in spec.categorical]
-    if spec.numeric:
-        parts.append(transformed["numeric"])
-    return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
-
-
-def logit_layer(inputs, name="logit"):
-    return keras.layers.Dense(1, name=name)(inputs)
-
-
-def linear_logit(spec: FeatureSpec, transformed: dict, name="linear", regularizer=None):
-    """`[batch, 1]` first-order term over categorical, crossed and numeric features."""
-    return LinearTerm(
-        bank_features(spec, include_crossed=True),
-        num_numeric=len(spec.numeric),
-        kernel_regularizer=regularizer,
-        name=name,
-    )(transformed["ids"], transformed.get("numeric"))
-
-
-def l2_regularizer(strength):
-    return keras.regularizers.L2(strength) if strength else None
-
-
-def probability(logit):
-    return keras.layers.Activation("sigmoid", name="probability")(logit)

@@ -5,20 +5,42 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from tfrank.data.sources import RATING_SOURCES
 from tfrank.models.ranking_model import RankingModel
 
 
 class RatingModel(RankingModel):
     """A `RankingModel` whose output is a rating, not a click probability.
 
-    Differences from the base: the exported output is named `"rating"`;
-    `compile()` defaults to mean squared error with an RMSE metric;
-    `tfrank train` stops early on validation RMSE and reports RMSE and MAE.
+    The rating family: it reads rating tables (`synthetic` planted-factor
+    ratings by default, `ml100k:PATH[:FOLD]`, or a user's `csv:` / `parquet:`
+    table of `user_id, item_id, rating[, timestamp]`, whose latest tenth by
+    time — or a seeded tenth without times — is held out); the exported
+    output is named `"rating"`; `compile()` defaults to mean squared error
+    with an RMSE metric; training stops early on validation RMSE and reports
+    RMSE and MAE. Data-parallel training is `fit` under a mirrored strategy
+    (not the multi-worker loop).
+
+    Example:
+
+    >>> from tfrank.models import BiasedMF
+    >>> data = BiasedMF.prepare_training("synthetic:1500", batch_size=256)
+    >>> model = BiasedMF(data.spec, factors=4)
+    >>> model.output_kinds, model.early_stopping(), model.default_label
+    ({'rating': 'value'}, ('val_rmse', 'min'), 'rating')
+    >>> sorted(model.score(data.example_frame))
+    ['mae', 'rmse', 'rows']
     """
 
-    task = "rating"
-    synthetic_data = "ratings"
+    family_name = "rating"
+    data_sources = RATING_SOURCES
+    default_label = "rating"
+    strategies = ("default", "mirrored")
     output_name = "rating"
+
+    @property
+    def output_kinds(self) -> dict:
+        return {self.output_name: "value"}
 
     def early_stopping(self) -> tuple[str, str]:
         return "val_rmse", "min"

@@ -14,14 +14,18 @@ from tfrank.models.behaviour import (
     query_keys_mask,
 )
 from tfrank.models.behaviour_model import BehaviourModel
-from tfrank.models.ranking_model import (
-    as_feature_spec,
-    probability,
+from tfrank.models.building_blocks import as_feature_spec, probability
+from tfrank.registration import register_model
+
+
+@register_model(
+    "seq_base",
+    summary=(
+        "behaviour history mean-pooled beside the profile and the candidate, MLP with "
+        "PReLU (DIN's base model)"
+    ),
+    paper="Zhou et al. 2018",
 )
-from tfrank.registry import register_model
-
-
-@register_model("seq_base")
 class SeqBase(BehaviourModel):
     """Embedding & MLP over a pooled history (DIN paper's BaseModel).
 
@@ -44,15 +48,19 @@ class SeqBase(BehaviourModel):
 
     Example:
 
-    >>> model = SeqBase(spec)
-    >>> model.compile()
-    >>> model.fit(train_dataset, epochs=2)
+    >>> from tfrank.data import SyntheticBehaviour
+    >>> data = SyntheticBehaviour(num_users=20, num_items=40, num_categories=5, seed=0)
+    >>> train, test = data.samples(max_history=8)
+    >>> spec = data.feature_spec(max_length=8, embedding_dim=4).fit(train)
+    >>> model = SeqBase(spec, hidden_units=[8])
+    >>> model.get_layer("pool_history_items").output.shape   # v_U: item and category, 4 + 4
+    (None, 8)
+    >>> model.predict(test.head(4), verbose=0).shape
+    (4, 1)
 
     References:
         - [Zhou et al., 2018](https://arxiv.org/abs/1706.06978), section 4.2
     """
-
-    small_config = {"hidden_units": [8]}
 
     def __init__(
         self,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from tfrank.layers.core.mlp_block import MLPBlock
+from tfrank.models.building_blocks import as_feature_spec, make_inputs
 from tfrank.models.multi_task_model import MultiTaskModel, shared_input
-from tfrank.models.ranking_model import as_feature_spec, make_inputs
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("shared_bottom")
+@register_model(
+    "shared_bottom",
+    summary="one bottom MLP for all tasks, a tower per task",
+    paper="Caruana 1997",
+)
 class SharedBottom(MultiTaskModel):
     """The classic multi-task baseline (Caruana, 1997):
 
@@ -24,14 +28,18 @@ class SharedBottom(MultiTaskModel):
 
     Example:
 
-    >>> model = SharedBottom(spec, tasks=["income", "never_married"])
-    >>> model.compile()
+    >>> from tfrank.data import SyntheticMultiTask
+    >>> data = SyntheticMultiTask(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = SharedBottom(spec, tasks=data.task_names, bottom_units=[8], tower_units=[4])
+    >>> outputs = model.predict(frame.head(4), verbose=0)        # one output per task
+    >>> {task: out.shape for task, out in sorted(outputs.items())}
+    {'task_1': (4, 1), 'task_2': (4, 1)}
 
     References:
         - [Caruana, 1997](https://doi.org/10.1023/A:1007379606734)
     """
-
-    small_config = {**MultiTaskModel.small_config, "bottom_units": [8]}
 
     def __init__(self, feature_spec, tasks, bottom_units=(256, 128), tower_units=(64,),
                  dropout=0.0, **kwargs):  # fmt: skip

@@ -18,15 +18,19 @@ from tfrank.models.behaviour import (
     query_keys_mask,
 )
 from tfrank.models.behaviour_model import BehaviourModel
-from tfrank.models.ranking_model import (
-    as_feature_spec,
-    make_inputs,
-    probability,
+from tfrank.models.building_blocks import as_feature_spec, make_inputs, probability
+from tfrank.registration import register_model
+
+
+@register_model(
+    "sim",
+    summary=(
+        "search over the whole history (hard: the candidate's category; soft: top-K "
+        "similarity), exact attention on what it finds, beside DIN over the latest "
+        "behaviours"
+    ),
+    paper="Pi et al. 2020",
 )
-from tfrank.registry import register_model
-
-
-@register_model("sim")
 class SIM(BehaviourModel):
     """Search-based Interest Model: retrieve from the whole history, then attend.
 
@@ -71,18 +75,21 @@ class SIM(BehaviourModel):
 
     Example:
 
-    >>> model = SIM(spec, search="soft", top_k=50)
-    >>> model.compile()
-    >>> model.fit(train_dataset, epochs=2)
+    >>> from tfrank.data import SyntheticBehaviour
+    >>> data = SyntheticBehaviour(num_users=20, num_items=40, num_categories=5, seed=0)
+    >>> train, test = data.samples(max_history=8)
+    >>> spec = data.feature_spec(max_length=8, embedding_dim=4).fit(train)
+    >>> model = SIM(spec, search="soft", top_k=4, short_length=2, attention_units=[4],
+    ...             hidden_units=[8])
+    >>> model.predict(test.head(4), verbose=0).shape
+    (4, 1)
+    >>> hard = SIM(spec, top_k=4, short_length=2, attention_units=[4], hidden_units=[8])
+    >>> hard.category_sequence                # hard search's default: the history's first
+    'history_categories'
 
     References:
         - [Pi et al., 2020](https://arxiv.org/abs/2006.05639)
     """
-
-    small_config = {
-        "top_k": 3, "short_length": 2, "attention_units": [4], "hidden_units": [8],
-        "time_buckets": 4,
-    }  # fmt: skip
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ import keras
 
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.layers.core.embedding_bank import EmbeddingBank
-from tfrank.models.ranking_model import bank_features, make_inputs, transform_features
+from tfrank.models.building_blocks import bank_features, make_inputs, transform_features
 
 
 def user_item_inputs(spec: FeatureSpec, user: str, item: str):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import keras
 
 from tfrank.layers.core.mlp_block import MLPBlock
-from tfrank.models.ranking_model import (
-    RankingModel,
+from tfrank.models.building_blocks import (
     as_feature_spec,
     flat_embeddings,
     linear_logit,
@@ -14,11 +13,19 @@ from tfrank.models.ranking_model import (
     probability,
     transform_features,
 )
+from tfrank.models.ranking_model import RankingModel
 from tfrank.optimizers.composite_optimizer import CompositeOptimizer
-from tfrank.registry import register_model
+from tfrank.registration import register_model
 
 
-@register_model("wide_and_deep")
+@register_model(
+    "wide_and_deep",
+    summary=(
+        "linear model over ids and hashed crosses (FTRL + L1) and an MLP on embeddings "
+        "(AdaGrad), trained jointly"
+    ),
+    paper="Cheng et al. 2016",
+)
 class WideAndDeep(RankingModel):
     """Wide & Deep: memorization by a linear model, generalization by an MLP.
 
@@ -39,15 +46,21 @@ class WideAndDeep(RankingModel):
 
     Example:
 
-    >>> model = WideAndDeep(spec)
+    >>> from tfrank.data import SyntheticCTR
+    >>> data = SyntheticCTR(seed=0)
+    >>> frame = data.sample(256)
+    >>> spec = data.feature_spec(embedding_dim=4).fit(frame)
+    >>> model = WideAndDeep(spec, hidden_units=[8])
     >>> model.compile()      # FTRL + L1 on "wide/", AdaGrad elsewhere
-    >>> model.fit(train_dataset, epochs=2)
+    >>> type(model.optimizer).__name__
+    'CompositeOptimizer'
+    >>> history = model.fit(frame, epochs=1, batch_size=256, verbose=0)   # both, jointly
+    >>> sorted(history.history)
+    ['auc', 'loss']
 
     References:
         - [Cheng et al., 2016](https://arxiv.org/abs/1606.07792)
     """
-
-    small_config = {"hidden_units": [8, 4]}
 
     def __init__(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -24,11 +24,21 @@ class CompositeOptimizer(keras.optimizers.Optimizer):
 
     Example:
 
+    >>> wide = keras.layers.Dense(1, kernel_initializer="zeros", name="wide")
+    >>> deep = keras.layers.Dense(1, kernel_initializer="zeros", name="deep")
+    >>> wide.build((None, 1)); deep.build((None, 1))
+    >>> variables = [wide.kernel, deep.kernel]
+    >>> [v.path for v in variables]
+    ['wide/kernel', 'deep/kernel']
     >>> optimizer = CompositeOptimizer(
-    ...     {"wide/": keras.optimizers.Ftrl(0.05, l1_regularization_strength=1e-3)},
-    ...     default=keras.optimizers.Adagrad(0.05),
-    ... )
-    >>> model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    ...     {"wide/": keras.optimizers.SGD(0.5)}, default=keras.optimizers.SGD(0.25))
+    >>> optimizer.apply([keras.ops.ones((1, 1))] * 2, variables)    # gradient 1 for both
+    >>> [float(v[0, 0]) for v in variables]                      # 0 - 0.5 and 0 - 0.25
+    [-0.5, -0.25]
+
+    In a model, pass it to `compile` (`WideAndDeep.make_optimizer` builds
+    the paper's FTRL + AdaGrad pair):
+    `model.compile(optimizer=optimizer, loss="binary_crossentropy")`.
     """
 
     def __init__(self, routes, default, name="composite", **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -15,7 +15,9 @@ class LazyAdam(keras.optimizers.Adam):
     An embedding table's gradient is sparse (`tf.IndexedSlices`): only the
     rows the batch looked up are non-zero. Keras' Adam turns it dense and
     decays both moments of every row every step, so one step over a table of
-    millions of rows costs far more than the model itself. Here, for the
+    millions of rows costs far more than the model itself. (It also squares
+    each slice before duplicates are summed, so an id read twice in a batch
+    gets a smaller `v` than its summed gradient would give.) Here, for the
     rows `j` in the batch (duplicates summed first):
 
         m_j <- b1 m_j + (1 - b1) g_j
@@ -24,11 +26,11 @@ class LazyAdam(keras.optimizers.Adam):
 
     and every other row, with its moments, is left as it is. Dense
     gradients (MLP kernels) get Keras' Adam unchanged. The only difference
-    from Adam is that a row's moments do not decay in steps that don't read
-    it, which is what one wants for rare ids (the `LazyAdam` of TensorFlow
-    Addons, and PyTorch's `SparseAdam`). Row updates use the TensorFlow
-    backend's sparse assignments; on other backends gradients are dense and
-    this is plain Adam.
+    from Adam on the dense gradient is that a row's moments do not decay in
+    steps that don't read it, which is what one wants for rare ids (the
+    `LazyAdam` of TensorFlow Addons, and PyTorch's `SparseAdam`). Row
+    updates use the TensorFlow backend's sparse assignments; on other
+    backends gradients are dense and this is plain Adam.
 
     Args:
         learning_rate, beta_1, beta_2, epsilon: as `keras.optimizers.Adam`.
@@ -37,8 +39,27 @@ class LazyAdam(keras.optimizers.Adam):
 
     Example:
 
-    >>> model = DeepFM(spec)
-    >>> model.compile(optimizer=LazyAdam(learning_rate=1e-3))
+    One step reads rows 0 and 2 of a zero table, the next only row 2. Both
+    optimizers move a row that is read by about `lr`; Adam then moves row 0
+    again by its momentum, LazyAdam leaves it (neither moves rows 1 and 3,
+    whose moments are zero):
+
+    >>> import numpy as np, tensorflow as tf
+    >>> def train(optimizer, batches):
+    ...     table = keras.layers.Embedding(4, 1, embeddings_initializer="zeros")
+    ...     table.build()
+    ...     for rows in batches:
+    ...         with tf.GradientTape() as tape:
+    ...             loss = ops.sum(table(np.array(rows)))
+    ...         optimizer.apply(tape.gradient(loss, table.trainable_variables),
+    ...                         table.trainable_variables)
+    ...     return ops.convert_to_numpy(table.embeddings)[:, 0].astype(float).round(3).tolist()
+    >>> train(LazyAdam(learning_rate=0.1), [[0, 2], [2]])
+    [-0.1, 0.0, -0.2, 0.0]
+    >>> train(keras.optimizers.Adam(learning_rate=0.1), [[0, 2], [2]])
+    [-0.167, 0.0, -0.2, 0.0]
+
+    In a model: `model.compile(optimizer=LazyAdam(learning_rate=1e-3))`.
     """
 
     def __init__(

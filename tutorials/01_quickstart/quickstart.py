@@ -8,24 +8,25 @@ would: from the raw-feature request body, with TensorFlow alone.
 """
 
 import argparse
-import json
 import os
-import subprocess
-import sys
 import tempfile
 
 import keras
 
 import tfrank
 from tfrank.data import criteo_feature_spec, load_criteo, make_dataset
-from tfrank.export import export_for_serving
+from tfrank.export import export_for_serving, score_in_tensorflow_only
 from tfrank.metrics import auc, logloss
-from tfrank.testing.helpers import SERVE_SCRIPT, shared_data_path
+
+# The public datasets beside the checkout, or where $TFRANK_SHARED_DATA points.
+DATA = os.environ.get("TFRANK_SHARED_DATA") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"
+)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", default=shared_data_path("criteo"))
+    parser.add_argument("--data-dir", default=os.path.join(DATA, "criteo"))
     parser.add_argument("--output", default=tempfile.mkdtemp(prefix="tfrank-quickstart-"))
     parser.add_argument("--epochs", type=int, default=2)
     args = parser.parse_args()
@@ -64,10 +65,7 @@ def main():
     print(f"exported {version}")
 
     # 6. Score the export as TF Serving would: raw features in, no tfrank, no Keras.
-    out = os.path.join(args.output, "served.json")
-    subprocess.run([sys.executable, SERVE_SCRIPT, out, version, request], check=True)
-    with open(out) as f:
-        served = json.load(f)[version]["probability"]
+    served = score_in_tensorflow_only([(version, request)])[version]["probability"]
     keras_scores = scores[:8]
     diff = max(abs(a[0] - b) for a, b in zip(served, keras_scores))
     print(f"served probabilities {[round(p[0], 4) for p in served]}")

@@ -18,10 +18,14 @@ import numpy as np
 from tfrank.data import frappe_feature_spec, load_frappe, make_dataset, train_validation_test_split
 from tfrank.metrics import auc
 from tfrank.models import AFM, DCNv2
-from tfrank.testing.helpers import shared_data_path
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+# The public datasets beside the checkout, or where $TFRANK_SHARED_DATA points.
+DATA = os.environ.get("TFRANK_SHARED_DATA") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"
+)
 
 
 def fit(model, train, valid, spec, epochs):
@@ -41,7 +45,7 @@ def fit(model, train, valid, spec, epochs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", default=shared_data_path("frappe"))
+    parser.add_argument("--data-dir", default=os.path.join(DATA, "frappe"))
     parser.add_argument("--output", default=tempfile.mkdtemp(prefix="tfrank-interactions-"))
     parser.add_argument("--epochs", type=int, default=10)
     args = parser.parse_args()

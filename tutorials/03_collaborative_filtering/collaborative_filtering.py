@@ -18,18 +18,22 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfrank.cli.implicit_training import rank_metrics
 from tfrank.data import make_dataset
 from tfrank.data.movielens import load_movielens_100k, load_ncf_ml1m, movielens_feature_spec
 from tfrank.data.negative_sampler import NegativeSampler
 from tfrank.export import export_for_serving
+from tfrank.metrics import rank_metrics
 from tfrank.models import GMF, NCFMLP, AutoRec, NeuMF
-from tfrank.testing.helpers import shared_data_path
+
+# The public datasets beside the checkout, or where $TFRANK_SHARED_DATA points.
+DATA = os.environ.get("TFRANK_SHARED_DATA") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"
+)
 
 
 def neumf_with_pretraining(args):
     # 1. Data: (user, item) positives; each test user's latest movie + 99 negatives.
-    data = load_ncf_ml1m(shared_data_path("ncf_ml1m"), nrows=args.rows)
+    data = load_ncf_ml1m(os.path.join(DATA, "ncf_ml1m"), nrows=args.rows)
     spec = data.feature_spec().fit(data.vocabulary_frame())
     sampler = NegativeSampler(data.train, data.items, num_negatives=4, seed=0)
     train = sampler.dataset(spec, batch_size=1024)  # every epoch draws new negatives
@@ -54,7 +58,7 @@ def neumf_with_pretraining(args):
 
 def autorec(args):
     # 4. Explicit ratings: I-AutoRec holds the training ratings inside the model.
-    train, test = load_movielens_100k(shared_data_path("movielens_100k"), "u1")
+    train, test = load_movielens_100k(os.path.join(DATA, "movielens_100k"), "u1")
     spec = movielens_feature_spec().fit(train)
     model = AutoRec(spec, kind="item", hidden_units=500, global_mean=float(train.rating.mean()))
     model.set_ratings(train)

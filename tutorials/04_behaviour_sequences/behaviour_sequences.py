@@ -22,14 +22,17 @@ import matplotlib
 import numpy as np
 import tensorflow as tf
 
-from tfrank.cli.training import score
 from tfrank.data import behaviour_feature_spec, build_samples, load_amazon_s3rec, make_dataset
 from tfrank.export import export_for_serving
 from tfrank.models import DIN, SeqBase
-from tfrank.testing.helpers import shared_data_path
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+# The public datasets beside the checkout, or where $TFRANK_SHARED_DATA points.
+DATA = os.environ.get("TFRANK_SHARED_DATA") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"
+)
 
 
 def train_and_score(args):
@@ -48,7 +51,7 @@ def train_and_score(args):
         keras.utils.set_random_seed(0)
         model.compile()
         model.fit(train_ds, epochs=args.epochs, verbose=2)
-        metrics = score(model, test, group="user_id")
+        metrics = model.score(test, group="user_id")
         print(f"{name}: test AUC {metrics['auc']:.4f}  GAUC {metrics['gauc']:.4f}")
         models[name] = model
     return models["DIN"], spec, test
@@ -98,7 +101,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--users", type=int, help="the first N users only (a quick run)")
-    parser.add_argument("--data-dir", default=shared_data_path("amazon_s3rec"))
+    parser.add_argument("--data-dir", default=os.path.join(DATA, "amazon_s3rec"))
     parser.add_argument("--output", default=tempfile.mkdtemp(prefix="tfrank-seq-"))
     args = parser.parse_args()
     os.makedirs(args.output, exist_ok=True)

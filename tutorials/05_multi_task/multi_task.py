@@ -21,16 +21,19 @@ import matplotlib
 import numpy as np
 import tensorflow as tf
 
-from tfrank.cli.training import score
 from tfrank.data import make_dataset
 from tfrank.data.census_income import TASKS, census_income_feature_spec, load_census_income
 from tfrank.data.frames import train_validation_test_split
 from tfrank.export import export_for_serving
 from tfrank.models import AdaTT, MMoE, SharedBottom
-from tfrank.testing.helpers import shared_data_path
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+
+# The public datasets beside the checkout, or where $TFRANK_SHARED_DATA points.
+DATA = os.environ.get("TFRANK_SHARED_DATA") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data"
+)
 
 
 def train_and_score(args):
@@ -68,7 +71,7 @@ def train_and_score(args):
                                              restore_best_weights=True)  # fmt: skip
         model.fit(train_ds, validation_data=valid_ds, epochs=args.epochs, verbose=0,
                   callbacks=[*model.training_callbacks(), stop])  # fmt: skip
-        result = score(model, test)
+        result = model.score(test)
         per_task = "  ".join(f"{t} {s['auc']:.4f}" for t, s in result["tasks"].items())
         print(f"{name}: test AUC {per_task}  mean {result['auc']:.4f}")
     return models, spec, test
@@ -112,7 +115,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--rows", type=int, help="a random subset of N rows (a quick run)")
     parser.add_argument(
-        "--data", default=shared_data_path("census_income_kdd", "census-income.test.gz")
+        "--data", default=os.path.join(DATA, "census_income_kdd", "census-income.test.gz")
     )
     parser.add_argument("--output", default=tempfile.mkdtemp(prefix="tfrank-mt-"))
     args = parser.parse_args()

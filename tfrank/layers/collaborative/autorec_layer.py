@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -41,9 +41,15 @@ class AutoRecLayer(keras.layers.Layer):
 
     Example:
 
-    >>> layer = AutoRecLayer(num_rows=1683, num_columns=944)
-    >>> layer.set_ratings(item_rows, user_columns, ratings)
-    >>> predicted = layer(item_rows_batch, user_columns_batch)   # [batch, 1]
+    >>> layer = AutoRecLayer(num_rows=3, num_columns=4, hidden_units=8)
+    >>> layer.set_ratings([0, 0, 1], [1, 2, 3], [5.0, 3.0, 4.0])   # rows, columns, ratings
+    >>> predicted = ops.convert_to_numpy(layer(ops.array([0, 2]), ops.array([3, 0])))
+    >>> predicted.shape, float(predicted[1, 0])   # row 2 has no rating: default_rating
+    ((2, 1), 3.0)
+    >>> bool(1.0 <= predicted[0, 0] <= 5.0)   # inference clips to rating_range
+    True
+    >>> tuple(layer.reconstruct(ops.array([0])).shape)   # row 0, every column
+    (1, 4)
 
     References:
         - [Sedhain et al., 2015](https://doi.org/10.1145/2740908.2742726)

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -43,12 +43,20 @@ class EmbeddingBank(keras.layers.Layer):
 
     Example:
 
-    >>> bank = EmbeddingBank([
-    ...     {"name": "site", "vocabulary_size": 100, "embedding_dim": 8},
-    ...     {"name": "app", "vocabulary_size": 50, "embedding_dim": 8},
-    ... ])
-    >>> bank({"site": ops.array([3, 7]), "app": ops.array([1, 0])}).shape
-    (2, 2, 8)
+    >>> import pandas as pd
+    >>> from tfrank.features import CategoricalFeature, FeatureSpec
+    >>> spec = FeatureSpec([CategoricalFeature("site", embedding_dim=4),
+    ...                     CategoricalFeature("app", embedding_dim=4)])
+    >>> spec = spec.fit(pd.DataFrame({"site": ["a", "b", "a"], "app": ["x", "y", "z"]}))
+    >>> bank = EmbeddingBank([{"name": f.name, "vocabulary_size": f.vocabulary_size,
+    ...                        "embedding_dim": f.embedding_dim} for f in spec.categorical])
+    >>> bank.offsets(["site", "app"]).tolist()   # site owns rows 0-2 (OOV + 2), app 3-6
+    [0, 3]
+    >>> out = bank({"site": ops.array([1, 2]), "app": ops.array([3, 0])})
+    >>> tuple(out.shape), tuple(bank.tables["4"].shape)   # one gather from one table
+    ((2, 2, 4), (7, 4))
+    >>> bool(ops.all(out[0, 1] == bank.tables["4"][3 + 3]))   # app id 3 is row 3 + 3
+    True
     """
 
     def __init__(

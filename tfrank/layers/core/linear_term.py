@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from tfrank.layers.core.embedding_bank import EmbeddingBank
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -23,7 +23,8 @@ class LinearTerm(keras.layers.Layer):
             optionally `share_with`), the categorical and crossed features.
         num_numeric: int. Number of numeric inputs. Defaults to `0`.
         use_bias: bool. Defaults to `True`.
-        kernel_regularizer: optional regularizer of all weights.
+        kernel_regularizer: optional regularizer of the per-id and numeric
+            weights (not of the bias).
 
     Call arguments:
         ids: dict of int ids `[batch]`.
@@ -34,9 +35,14 @@ class LinearTerm(keras.layers.Layer):
 
     Example:
 
-    >>> term = LinearTerm([{"name": "site", "vocabulary_size": 10}], 2)
-    >>> term({"site": ops.array([1, 2])}, ops.ones((2, 2))).shape
-    (2, 1)
+    >>> term = LinearTerm([{"name": "site", "vocabulary_size": 3}], num_numeric=2)
+    >>> ids, x = {"site": ops.array([1, 2])}, ops.array([[1.0, 1.0], [2.0, 0.0]])
+    >>> ops.convert_to_numpy(term(ids, x)).tolist()   # every weight starts at zero
+    [[0.0], [0.0]]
+    >>> _ = term.id_weights.assign([[0.0], [1.0], [2.0]])   # w_site[id] = id
+    >>> _ = term.numeric_kernel.assign([[0.5], [0.5]])
+    >>> ops.convert_to_numpy(term(ids, x)).tolist()   # 1 + 0.5 (1 + 1), 2 + 0.5 * 2
+    [[2.0], [3.0]]
     """
 
     def __init__(self, features, num_numeric=0, use_bias=True, kernel_regularizer=None, **kwargs):

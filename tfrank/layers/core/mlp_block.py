@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -23,8 +23,12 @@ class MLPBlock(keras.layers.Layer):
 
     Example:
 
-    >>> MLPBlock([64, 32], dropout=0.1)(keras.ops.ones((4, 10))).shape
-    (4, 32)
+    >>> block = MLPBlock([8, 4], dropout=0.1)
+    >>> out = block(keras.ops.ones((2, 10)))   # inference: dropout is off
+    >>> tuple(out.shape), bool(keras.ops.all(out >= 0))   # relu outputs
+    ((2, 4), True)
+    >>> [tuple(w.shape) for w in block.trainable_weights]
+    [(10, 8), (8,), (8, 4), (4,)]
     """
 
     def __init__(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -20,8 +20,9 @@ class NumericEmbedding(keras.layers.Layer):
 
     Example:
 
-    >>> NumericEmbedding(4)(ops.ones((2, 3))).shape
-    (2, 3, 4)
+    >>> embed = NumericEmbedding(2, embeddings_initializer="ones")   # v_j = (1, 1)
+    >>> ops.convert_to_numpy(embed(ops.array([[1.0, 3.0]]))).tolist()
+    [[[1.0, 1.0], [3.0, 3.0]]]
     """
 
     def __init__(self, embedding_dim, embeddings_initializer=None, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -20,8 +20,13 @@ class ResidualUnit(keras.layers.Layer):
 
     Example:
 
-    >>> ResidualUnit(16)(keras.ops.ones((2, 8))).shape
-    (2, 8)
+    >>> unit = ResidualUnit(16)
+    >>> x = ops.array([[1.0, -2.0, 3.0]])
+    >>> tuple(unit(x).shape)   # the input width, whatever hidden_units
+    (1, 3)
+    >>> _ = unit.outer_kernel.assign(ops.zeros((16, 3)))   # W_1 = 0: only the skip is left
+    >>> ops.convert_to_numpy(unit(x)).tolist()   # relu(x)
+    [[1.0, 0.0, 3.0]]
 
     References:
         - [Shan et al., 2016 (Deep Crossing)](https://www.kdd.org/kdd2016/papers/files/adf0975-shanA.pdf)

@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from tfrank.layers.interaction.field_pairs import field_pairs
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -36,8 +36,12 @@ class AFMInteraction(keras.layers.Layer):
     Example:
 
     >>> layer = AFMInteraction(attention_units=8)
-    >>> y = layer(keras.ops.ones((2, 4, 3)))          # (2, 1)
-    >>> w = layer.attention(keras.ops.ones((2, 4, 3)))  # (2, 6), rows sum to 1
+    >>> v = keras.ops.ones((2, 4, 3))
+    >>> tuple(layer(v).shape)
+    (2, 1)
+    >>> w = layer.attention(v)   # 4 fields: 6 pairs, all equal here
+    >>> tuple(w.shape), [round(float(a), 3) for a in w[0]]   # 1/6 each
+    ((2, 6), [0.167, 0.167, 0.167, 0.167, 0.167, 0.167])
 
     References:
         - [Xiao et al., 2017 (AFM)](https://arxiv.org/abs/1708.04617)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tfrank.layers.interaction.fm_interaction import FMInteraction
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -23,9 +23,10 @@ class BiInteractionPooling(FMInteraction):
 
     Example:
 
-    >>> v = keras.ops.convert_to_tensor([[[1., 2.], [3., 4.], [5., 6.]]])
-    >>> BiInteractionPooling()(v)   # (3+5+15, 8+12+24)
-    [[23., 44.]]
+    >>> from keras import ops
+    >>> v = ops.convert_to_tensor([[[1., 2.], [3., 4.], [5., 6.]]])
+    >>> ops.convert_to_numpy(BiInteractionPooling()(v)).tolist()   # (3+5+15, 8+12+24)
+    [[23.0, 44.0]]
 
     References:
         - [He and Chua, 2017 (NFM)](https://arxiv.org/abs/1708.05027)

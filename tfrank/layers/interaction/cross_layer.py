@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 _KINDS = ("v1", "v2")
 
@@ -40,9 +40,16 @@ class CrossLayer(keras.layers.Layer):
 
     Example:
 
-    >>> x0 = keras.ops.ones((2, 6))
-    >>> x1 = CrossLayer(projection_dim=2)(x0)
-    >>> x2 = CrossLayer(projection_dim=2)(x0, x1)
+    >>> x0 = ops.array([[1.0, 2.0, 3.0]])
+    >>> x1 = CrossLayer(kernel_initializer="ones")(x0)   # W x0 = (6, 6, 6), b = 0
+    >>> ops.convert_to_numpy(x1).tolist()   # x0 * 6 + x0
+    [[7.0, 14.0, 21.0]]
+    >>> x2 = CrossLayer(projection_dim=2, kernel_initializer="ones")(x0, x1)
+    >>> ops.convert_to_numpy(x2).tolist()   # U^T x1 = (42, 42), V (42, 42) = 84: x0 * 84 + x1
+    [[91.0, 182.0, 273.0]]
+    >>> mixture = CrossLayer(projection_dim=2, num_experts=3)
+    >>> tuple(mixture(x0).shape), round(float(ops.sum(mixture.gates(x0))), 5)   # gates sum to 1
+    ((1, 3), 1.0)
 
     References:
         - [Wang et al., 2017 (DCN)](https://arxiv.org/abs/1708.05123)

@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from tfrank.layers.interaction.field_pairs import field_pairs
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -25,9 +25,11 @@ class DotInteraction(keras.layers.Layer):
 
     Example:
 
-    >>> v = keras.ops.convert_to_tensor([[[1., 0.], [2., 1.], [0., 3.]]])
-    >>> DotInteraction()(v)        # <v0,v1>, <v0,v2>, <v1,v2>
-    [[2., 0., 3.]]
+    >>> v = ops.convert_to_tensor([[[1., 0.], [2., 1.], [0., 3.]]])
+    >>> ops.convert_to_numpy(DotInteraction()(v)).tolist()   # <v0,v1>, <v0,v2>, <v1,v2>
+    [[2.0, 0.0, 3.0]]
+    >>> ops.convert_to_numpy(DotInteraction(self_interaction=True)(v)).tolist()
+    [[1.0, 2.0, 0.0, 5.0, 3.0, 9.0]]
 
     References:
         - [Naumov et al., 2019 (DLRM)](https://arxiv.org/abs/1906.00091)

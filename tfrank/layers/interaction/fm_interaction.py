@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -27,9 +27,9 @@ class FMInteraction(keras.layers.Layer):
 
     Example:
 
-    >>> v = keras.ops.convert_to_tensor([[[1., 2.], [3., 4.], [5., 6.]]])
-    >>> FMInteraction()(v)   # 1*3+2*4 + 1*5+2*6 + 3*5+4*6 = 67
-    [[67.]]
+    >>> v = ops.convert_to_tensor([[[1., 2.], [3., 4.], [5., 6.]]])
+    >>> ops.convert_to_numpy(FMInteraction()(v)).tolist()   # 1*3+2*4 + 1*5+2*6 + 3*5+4*6
+    [[67.0]]
 
     References:
         - [Rendle, 2010](https://www.csie.ntu.edu.tw/~b97053/paper/Rendle2010FM.pdf)

@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from tfrank.layers.interaction.dot_interaction import DotInteraction
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 _PRODUCTS = ("inner", "outer", "both")
 
@@ -35,8 +35,13 @@ class ProductLayer(keras.layers.Layer):
 
     Example:
 
-    >>> ProductLayer(8, product="both")(keras.ops.ones((2, 4, 3))).shape
-    (2, 8)
+    >>> v = ops.convert_to_tensor([[[1.0, 2.0], [3.0, 4.0]]])   # n = 2 fields, k = 2
+    >>> inner = ProductLayer(2, kernel_initializer="ones")   # all W = 1, so l sums z and p
+    >>> ops.convert_to_numpy(inner(v)).tolist()   # z: 1+2+3+4, p: <f_1, f_2> = 3+8
+    [[21.0, 21.0]]
+    >>> both = ProductLayer(2, product="both", kernel_initializer="ones")
+    >>> ops.convert_to_numpy(both(v)).tolist()   # + f_Σ f_Σ^T, f_Σ = (4, 6): (4+6)^2
+    [[121.0, 121.0]]
 
     References:
         - [Qu et al., 2016 (PNN)](https://arxiv.org/abs/1611.00144)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tfrank.layers.multitask.expert_fusion import ExpertFusion
 from tfrank.layers.multitask.mixture_of_experts import _positive
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -42,9 +42,14 @@ class AdaTTFusion(ExpertFusion):
 
     Example:
 
-    >>> x = keras.ops.ones((8, 10))
-    >>> len(AdaTTFusion(3, task_experts=2, expert_units=[16])([x, x, x]))
-    3
+    >>> from keras import ops
+    >>> x = ops.ones((2, 5))   # first level: the same input for both tasks and shared
+    >>> level = AdaTTFusion(2, task_experts=2, expert_units=[4], shared_experts=1)
+    >>> outputs, gates = level([x, x, x], return_gates=True)
+    >>> [tuple(y.shape) for y in outputs]   # y_1, y_2, y_s
+    [(2, 4), (2, 4), (2, 4)]
+    >>> [tuple(g.shape) for g in gates]   # every gate weighs all 2 + 2 + 1 experts
+    [(2, 5), (2, 5), (2, 5)]
 
     References:
         - [Li et al., 2023](https://arxiv.org/abs/2304.04959)

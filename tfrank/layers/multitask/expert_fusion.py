@@ -31,6 +31,24 @@ class ExpertFusion(keras.layers.Layer):
         dropout: float. In the experts. Defaults to `0.0`.
         native_initializer: initializer of the residual weights `v`.
             Defaults to `"zeros"`.
+
+    Example:
+
+    A subclass's `routing()` returns the expert groups, `[(input index,
+    number of experts)]`, and the outputs, `[(input index, [group indices],
+    native group index or None)]`:
+
+    >>> class TwoTasks(ExpertFusion):   # 3 experts of one input, 2 gated outputs
+    ...     def routing(self):
+    ...         return [(0, 3)], [(0, [0], None), (0, [0], 0)]
+    >>> layer = TwoTasks([4])
+    >>> outputs, gates = layer(ops.ones((2, 5)), return_gates=True)
+    >>> [tuple(y.shape) for y in outputs], [tuple(g.shape) for g in gates]
+    ([(2, 4), (2, 4)], [(2, 3), (2, 3)])
+    >>> ops.convert_to_numpy(ops.sum(gates[0], axis=-1)).round(4).tolist()   # softmax gates
+    [1.0, 1.0]
+    >>> ops.convert_to_numpy(layer.native_weights[1]).tolist()   # output 1's residual: off
+    [0.0, 0.0, 0.0]
     """
 
     def __init__(self, expert_units, activation="relu", dropout=0.0, native_initializer="zeros",

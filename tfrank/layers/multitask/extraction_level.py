@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tfrank.layers.multitask.expert_fusion import ExpertFusion
 from tfrank.layers.multitask.mixture_of_experts import _positive
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -39,10 +39,14 @@ class ExtractionLevel(ExpertFusion):
 
     Example:
 
-    >>> x = keras.ops.ones((8, 10))
-    >>> level = ExtractionLevel(2, task_experts=1, shared_experts=2, expert_units=[16])
-    >>> len(level([x, x, x]))
-    3
+    >>> from keras import ops
+    >>> x = ops.ones((2, 5))
+    >>> level = ExtractionLevel(2, task_experts=1, shared_experts=2, expert_units=[4])
+    >>> outputs, gates = level([x, x, x], return_gates=True)
+    >>> [tuple(y.shape) for y in outputs]   # y_1, y_2, y_s
+    [(2, 4), (2, 4), (2, 4)]
+    >>> [tuple(g.shape) for g in gates]   # tasks: own 1 + shared 2; shared: all 4
+    [(2, 3), (2, 3), (2, 4)]
 
     References:
         - [Tang et al., 2020](https://dl.acm.org/doi/10.1145/3383313.3412236)

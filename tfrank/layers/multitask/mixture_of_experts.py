@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tfrank.layers.multitask.expert_fusion import ExpertFusion
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -30,9 +30,13 @@ class MixtureOfExperts(ExpertFusion):
 
     Example:
 
-    >>> towers = MixtureOfExperts(2, 4, [16])(keras.ops.ones((8, 10)))
-    >>> [t.shape for t in towers]
-    [(8, 16), (8, 16)]
+    >>> from keras import ops
+    >>> moe = MixtureOfExperts(num_tasks=2, num_experts=3, expert_units=[4])
+    >>> towers, gates = moe(ops.ones((2, 5)), return_gates=True)
+    >>> [tuple(t.shape) for t in towers], [tuple(g.shape) for g in gates]
+    ([(2, 4), (2, 4)], [(2, 3), (2, 3)])
+    >>> ops.convert_to_numpy(ops.sum(gates[1], axis=-1)).round(4).tolist()   # softmax
+    [1.0, 1.0]
 
     References:
         - [Ma et al., 2018](https://dl.acm.org/doi/10.1145/3219819.3220007)

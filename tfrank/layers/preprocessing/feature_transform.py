@@ -7,7 +7,7 @@ from keras import ops
 
 from tfrank.features.feature_spec import FeatureSpec
 from tfrank.layers.preprocessing.id_range import IdRange
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 # Bound of normalized numerics, in standard deviations.
 NUMERIC_CLIP = 1e4
@@ -44,7 +44,8 @@ class FeatureTransform(keras.layers.Layer):
             SIM does with histories of thousands. Defaults to `True`.
 
     Call arguments:
-        inputs: dict of raw tensors of shape `[batch]`, one per input feature.
+        inputs: dict of raw tensors of shape `[batch]` (sequences `[batch, width]`),
+            one per input feature.
 
     Returns:
         dict with `"ids"` (feature name -> int ids `[batch]`, categorical and
@@ -55,9 +56,34 @@ class FeatureTransform(keras.layers.Layer):
 
     Example:
 
-    >>> transform = FeatureTransform(spec)
-    >>> out = transform({"site": ["a", "zz"], "price": [3.0, float("nan")]})
-    >>> out["ids"]["site"], out["numeric"]
+    >>> import pandas as pd
+    >>> from tfrank.features import CategoricalFeature, NumericFeature
+    >>> spec = FeatureSpec([CategoricalFeature("site"), NumericFeature("price")]).fit(
+    ...     pd.DataFrame({"site": ["a", "b", "a"], "price": [1.0, 3.0, None]}))
+    >>> spec["site"].vocabulary, spec["price"].mean, spec["price"].variance
+    (['a', 'b'], 2.0, 1.0)
+    >>> request = pd.DataFrame({"site": ["a", "zz"], "price": [3.0, None]})
+    >>> out = FeatureTransform(spec)(spec.frame_to_arrays(request))   # typed raw arrays
+    >>> ops.convert_to_numpy(out["ids"]["site"]).tolist()   # "a" -> 1; unseen "zz" -> OOV 0
+    [1, 0]
+    >>> ops.convert_to_numpy(out["numeric"]).tolist()   # (3 - 2) / 1; missing -> the mean
+    [[1.0], [0.0]]
+
+    A request history longer than `max_length` keeps its latest entries:
+
+    >>> import numpy as np
+    >>> from tfrank.features import SequenceFeature
+    >>> spec = FeatureSpec([CategoricalFeature("item", dtype="int64"),
+    ...                     SequenceFeature("history", shares="item", max_length=2)])
+    >>> spec = spec.fit(pd.DataFrame({"item": [3, 5], "history": [[1, 2, 3], [4]]}))
+    >>> spec["item"].vocabulary   # ids 1..5 (0: OOV), histories included
+    [3, 1, 2, 4, 5]
+    >>> request = {"item": np.array([3, 5]), "history": np.array([[1, 2, 3], [4, -1, -1]])}
+    >>> out = FeatureTransform(spec)(request)
+    >>> ops.convert_to_numpy(out["sequences"]["history"]).tolist()   # [2, 3] and [4]
+    [[3, 1], [4, 0]]
+    >>> ops.convert_to_numpy(out["masks"]["history"]).tolist()
+    [[True, True], [True, False]]
     """
 
     def __init__(self, feature_spec, lookup_sequences=True, **kwargs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -24,7 +24,7 @@ class IdRange(keras.layers.Layer):
 
     Example:
 
-    >>> IdRange(5)(ops.array([0, 4, 5, -1]))
+    >>> ops.convert_to_numpy(IdRange(5)(ops.array([0, 4, 5, -1]))).tolist()
     [0, 4, 5, 5]
     """
 

@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from tfrank.layers.sequence.dice import Dice
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -40,9 +40,17 @@ class AttentionPooling(keras.layers.Layer):
 
     Example:
 
-    >>> pool = AttentionPooling([16, 8], activation="prelu")
-    >>> pooled, weights = pool(candidate, history, mask=history_mask,
-    ...                        return_weights=True)
+    >>> keras.utils.set_random_seed(0)
+    >>> candidate, history = ops.ones((2, 4)), keras.random.normal((2, 3, 4))
+    >>> mask = ops.array([[True, True, False], [True, False, False]])
+    >>> pool = AttentionPooling([8, 4], activation="prelu")
+    >>> pooled, weights = pool(candidate, history, mask=mask, return_weights=True)
+    >>> tuple(pooled.shape), ops.convert_to_numpy(weights[:, 2]).tolist()   # padding: 0
+    ((2, 4), [0.0, 0.0])
+    >>> normalized = AttentionPooling([8, 4], normalize=True)
+    >>> _, weights = normalized(candidate, history, mask=mask, return_weights=True)
+    >>> ops.convert_to_numpy(weights[1]).tolist()   # one real behaviour takes it all
+    [1.0, 0.0, 0.0]
 
     References:
         - [Zhou et al., 2018](https://arxiv.org/abs/1706.06978)

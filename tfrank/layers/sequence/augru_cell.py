@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -31,9 +31,16 @@ class AUGRUCell(keras.layers.Layer):
 
     Example:
 
-    >>> rnn = keras.layers.RNN(AUGRUCell(16))
+    >>> keras.utils.set_random_seed(0)
+    >>> rnn = keras.layers.RNN(AUGRUCell(4))
+    >>> interests = keras.random.normal((2, 3, 5))
+    >>> scores = ops.array([[0.0, 0.0, 0.0], [1.0, 0.5, 0.0]])   # a_t per step
     >>> steps = ops.concatenate([interests, ops.expand_dims(scores, -1)], -1)
-    >>> final_interest = rnn(steps, mask=history_mask)         # [batch, 16]
+    >>> final = rnn(steps)
+    >>> tuple(final.shape), ops.convert_to_numpy(final[0]).tolist()   # a_t = 0: h stays 0
+    ((2, 4), [0.0, 0.0, 0.0, 0.0])
+    >>> bool(ops.all(final[1] == rnn(steps[:, :2])[1]))   # nor does the last step move it
+    True
 
     References:
         - [Zhou et al., 2019](https://arxiv.org/abs/1809.03672)

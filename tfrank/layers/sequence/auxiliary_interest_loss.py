@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -37,8 +37,16 @@ class AuxiliaryInterestLoss(keras.layers.Layer):
 
     Example:
 
-    >>> states = keras.layers.GRU(16, return_sequences=True)(history, mask=mask)
-    >>> states = AuxiliaryInterestLoss()(states, history, mask)
+    >>> keras.utils.set_random_seed(0)
+    >>> history = keras.random.normal((2, 4, 3))
+    >>> mask = ops.array([[True, True, True, False], [True, True, False, False]])
+    >>> states = keras.layers.GRU(5, return_sequences=True)(history, mask=mask)
+    >>> aux = AuxiliaryInterestLoss(hidden_units=[8])
+    >>> out = aux(states, history, mask, training=True)
+    >>> bool(ops.all(out == states)), len(aux.losses)   # states pass; weight * L_aux added
+    (True, 1)
+    >>> bool(aux.loss(states, history, mask) > 0)
+    True
 
     References:
         - [Zhou et al., 2019](https://arxiv.org/abs/1809.03672), section 4.2

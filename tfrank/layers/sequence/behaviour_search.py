@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 _MODES = ("hard", "soft")
 _SIMILARITIES = ("dot", "cosine")
@@ -49,9 +49,22 @@ class BehaviourSearch(keras.layers.Layer):
 
     Example:
 
-    >>> search = BehaviourSearch(top_k=50, mode="hard")
-    >>> index, found = search(candidate, history, mask, candidate_category,
-    ...                       history_categories)
+    Hard search, for a candidate of category 7 (history oldest first):
+
+    >>> categories = ops.array([[7, 3, 7, 7, 9]])
+    >>> mask = ops.array([[True, True, True, False, False]])
+    >>> search = BehaviourSearch(top_k=3, mode="hard")
+    >>> index, found = search(None, None, mask, ops.array([7]), categories)
+    >>> ops.convert_to_numpy(index).tolist(), ops.convert_to_numpy(found).tolist()
+    ([[2, 0, 0]], [[True, True, False]])
+
+    Soft search, by inner product with the candidate:
+
+    >>> keys = ops.array([[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]])   # <e_i, e_c>: 1, 0, 3
+    >>> soft = BehaviourSearch(top_k=2, mode="soft")
+    >>> index, found = soft(ops.array([[1.0, 0.0]]), keys, ops.array([[True, True, True]]))
+    >>> ops.convert_to_numpy(index).tolist()
+    [[2, 0]]
 
     References:
         - [Pi et al., 2020](https://arxiv.org/abs/2006.05639)

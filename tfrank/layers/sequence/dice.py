@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 
 @register_layer
@@ -34,9 +34,11 @@ class Dice(keras.layers.Layer):
 
     Example:
 
-    >>> dice = Dice()
-    >>> dice(keras.random.normal((32, 4, 8)), training=True).shape
-    (32, 4, 8)
+    >>> s = ops.array([[-1.0], [1.0], [100.0]])   # one channel; the last entry is padding
+    >>> mask = ops.array([True, True, False])   # E[s] = 0, Var[s] = 1: p(s) = sigmoid(s)
+    >>> out = Dice()(s, mask=mask, training=True)   # alpha = 0: f(s) = p(s) * s
+    >>> [round(float(v), 3) for v in out[:, 0]]
+    [-0.269, 0.731, 100.0]
 
     References:
         - [Zhou et al., 2018](https://arxiv.org/abs/1706.06978)

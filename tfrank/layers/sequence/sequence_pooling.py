@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tfrank.registry import register_layer
+from tfrank.registration import register_layer
 
 _MODES = ("mean", "sum", "max")
 
@@ -30,8 +30,12 @@ class SequencePooling(keras.layers.Layer):
 
     Example:
 
-    >>> SequencePooling("mean")(history, mask=history_mask).shape
-    (batch, dim)
+    >>> history = ops.array([[[1.0, 2.0], [3.0, 6.0], [9.0, 9.0]]] * 2)
+    >>> mask = ops.array([[True, True, False], [False, False, False]])   # row 2: empty
+    >>> ops.convert_to_numpy(SequencePooling("mean")(history, mask=mask)).tolist()
+    [[2.0, 4.0], [0.0, 0.0]]
+    >>> ops.convert_to_numpy(SequencePooling("max")(history, mask=mask)).tolist()
+    [[3.0, 6.0], [0.0, 0.0]]
     """
 
     def __init__(self, mode="mean", **kwargs):

@@ -1,0 +1,1 @@
+"""Helpers of tfrank's own tests: small data, processes, faults, the bad-input catalogue."""
