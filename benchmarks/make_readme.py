@@ -7,8 +7,8 @@ by hand. After re-running a benchmark script, regenerate the README:
     python benchmarks/make_readme.py --check  # exit 1 if it is not up to date
 
 Standard library only; the sections live in readme_ctr.py,
-readme_recommenders.py and readme_systems.py, the number formats in
-readme_format.py.
+readme_recommenders.py, readme_systems.py and readme_large_data.py, the
+number formats in readme_format.py.
 """
 
 import argparse
@@ -20,6 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import readme_ctr as ctr  # noqa: E402
+import readme_large_data as large_data  # noqa: E402
 import readme_recommenders as recommenders  # noqa: E402
 import readme_systems as systems  # noqa: E402
 from readme_format import joined  # noqa: E402
@@ -58,7 +59,7 @@ GROUPS = [
         ],
     ),
     ("Reliability", [systems.resume, systems.bad_inputs]),
-    ("Scaling out", [systems.multi_worker, systems.parameter_server]),
+    ("Scaling out", [large_data.large_data, systems.multi_worker, systems.parameter_server]),
 ]
 
 

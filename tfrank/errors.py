@@ -73,3 +73,24 @@ class StrategyNotSupported(ValueError):
         super().__init__(
             f"{model} trains with the strategies {list(self.supported)}, not {strategy!r}."
         )
+
+
+class BadRow(ValueError):
+    """A malformed row or value in a data file, named by file and line."""
+
+    def __init__(self, message: str):
+        super().__init__(
+            f"{message}; fix the file, or skip and count such rows (skip_bad_rows=True)."
+        )
+
+
+class NeedsPreparedData(ValueError):
+    """Multi-worker training was given files to stream instead of prepared data."""
+
+    def __init__(self, data: str):
+        self.data = data
+        super().__init__(
+            f"Multi-worker training streams prepared data only: prepare {data!r} once "
+            "(tfrank.data.streaming.prepare_files) on storage every worker reads, then train "
+            "on 'prepared:DIR'; each worker reads only its own shards of it."
+        )

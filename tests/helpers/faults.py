@@ -24,3 +24,30 @@ class FaultAtEpoch(keras.callbacks.Callback):
             raise KeyboardInterrupt(f"crashed at the start of epoch {epoch + 1}")
         variable = self.model.trainable_variables[-1]
         variable.assign(np.full(variable.shape, np.nan, variable.dtype))
+
+
+class FaultAtStep(keras.callbacks.Callback):
+    """Raises `KeyboardInterrupt` (a killed run, in-process) before step
+    `step` (0-based) of epoch `epoch` (0-based)."""
+
+    def __init__(self, epoch: int, step: int):
+        super().__init__()
+        self.epoch, self.step, self._current = epoch, step, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self._current == self.epoch and batch == self.step:
+            raise KeyboardInterrupt(f"crashed before step {batch} of epoch {self.epoch + 1}")
+
+
+class StepLosses(keras.callbacks.Callback):
+    """Records the logged loss (the epoch's running mean) after every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.losses = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.losses.append(float(logs["loss"]))

@@ -151,3 +151,48 @@ def test_families_refuse_the_strategies_they_cannot_train_under(tmp_path):
     with pytest.raises(StrategyNotSupported, match="autorec trains with the strategies"):
         train("autorec", output=str(tmp_path), strategy="multi_worker")
     assert not os.listdir(tmp_path)  # refused before any data was read or written
+
+
+def test_workers_read_only_their_own_shards_of_prepared_data(tmp_path):
+    """Each worker gets a copy of the prepared data in which the other
+    worker's shards are garbage: training succeeds only if no worker
+    reads a shard that is not its own."""
+    import shutil
+
+    from tfrank.data import SyntheticCTR
+    from tfrank.data.streaming import ParquetFormat, StreamSource, prepare_data
+
+    generator = SyntheticCTR(seed=0)
+    generator.sample(3000).to_parquet(tmp_path / "rows.parquet")
+    source = StreamSource(ParquetFormat(), [str(tmp_path / "rows.parquet")], "parquet")
+    prepared = prepare_data(source, generator.feature_spec(), "label", str(tmp_path / "prepared"),
+                            rows_per_shard=640, block_rows=64, verbose=0)  # fmt: skip
+    shards = prepared.files("train")
+    assert len(shards) == 5
+    copies = []
+    for worker in range(2):
+        copy = tmp_path / f"prepared-{worker}"
+        shutil.copytree(tmp_path / "prepared", copy)
+        for other in shards[1 - worker :: 2]:
+            (copy / os.path.basename(other)).write_bytes(b"not a shard of this worker")
+        copies.append(copy)
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"hidden_units": [8]}))
+    ports = free_ports(2)
+    cluster = {"worker": [f"127.0.0.1:{p}" for p in ports]}
+    workers = [
+        _train(tmp_path / f"worker{i}", config,
+               {"cluster": cluster, "task": {"type": "worker", "index": i}},
+               ["--model", "deepfm", "--data", f"prepared:{copies[i]}", "--epochs", "2",
+                "--batch-size", "200", "--patience", "0", "--strategy", "multi_worker"])
+        for i in range(2)
+    ]  # fmt: skip
+    for i, worker in enumerate(workers):
+        _finish(worker, f"worker {i}")
+    with open(tmp_path / "worker0" / "metrics.json") as f:
+        metrics = json.load(f)
+    assert metrics["reading"]["mode"] == "streaming"
+    # Worker 0 has shards 0, 2, 4 (3 x 640 rows at most), worker 1 shards 1, 3:
+    # both take the smaller share's steps, 1280 // 100.
+    assert metrics["history"]["loss"][1] < metrics["history"]["loss"][0]
+    assert metrics["validation"]["rows"] == prepared.rows("validation")

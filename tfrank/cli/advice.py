@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from tfrank.errors import (
+    BadRow,
     CheckpointMismatch,
     MissingFeatureSpec,
+    NeedsPreparedData,
     StrategyNotSupported,
     TrainingDiverged,
 )
@@ -21,6 +23,13 @@ def advice(error: Exception) -> str:
         )
     if isinstance(error, MissingFeatureSpec):
         return "With the command line: --features FILE (JSON or YAML)."
+    if isinstance(error, NeedsPreparedData):
+        return (
+            f"With the command line: tfrank prepare --data {error.data} --output DIR, "
+            "then --data prepared:DIR."
+        )
+    if isinstance(error, BadRow):
+        return "With the command line: --skip-bad-rows."
     if isinstance(error, StrategyNotSupported):
         return f"With the command line: drop --strategy {error.strategy}."
     return ""

@@ -83,8 +83,54 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--no-checkpoint", action="store_true", help="do not save or resume training state"
     )
+    train.add_argument(
+        "--checkpoint-every",
+        type=int,
+        metavar="STEPS",
+        help="also save the training state every STEPS steps; a restart resumes at that "
+        "step of the epoch, reading on from the same row",
+    )
+    train.add_argument(
+        "--streaming",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="read files in bounded chunks (prepared once into --cache-dir) instead of "
+        "into memory; auto streams files over 256 MB (default auto)",
+    )
+    train.add_argument(
+        "--cache-dir", help="where streamed files are prepared (default ~/.cache/tfrank/prepared)"
+    )
+    train.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="skip and count malformed rows of streamed files (metrics.json reports the count)",
+    )
     train.add_argument("--tensorboard", help="TensorBoard log dir (default OUTPUT/tensorboard)")
     train.add_argument("--no-tensorboard", action="store_true", help="write no TensorBoard logs")
+
+    prepare = commands.add_parser(
+        "prepare",
+        parents=[common],
+        help="read data files once: fit the feature spec and write encoded shards "
+        "(train on them with --data prepared:DIR)",
+    )
+    prepare.add_argument(
+        "--data",
+        required=True,
+        help="files: criteo:, avazu:, csv: or parquet: + a file, a directory or a glob",
+    )
+    prepare.add_argument("--output", required=True, help="directory for the prepared data")
+    prepare.add_argument("--validation-data", help="files to validate on (default: hashed 10%%)")
+    prepare.add_argument("--features", help="feature spec file (default: the format's)")
+    prepare.add_argument("--labels", default="label", help="label column(s), comma-separated")
+    prepare.add_argument("--seed", type=int, default=0, help="seed of the validation split")
+    prepare.add_argument("--skip-bad-rows", action="store_true", help="skip and count bad rows")
+    prepare.add_argument(
+        "--rows-per-shard",
+        type=int,
+        default=1 << 20,
+        help="rows per encoded shard; multi-worker training needs a shard per worker at least",
+    )
 
     evaluate = commands.add_parser("evaluate", parents=[common], help="score a trained model")
     evaluate.add_argument("--model-dir", required=True)
@@ -154,10 +200,32 @@ def _train(args):
         output=args.output,
         checkpoint=not args.no_checkpoint,
         checkpoint_dir=args.checkpoint_dir,
+        checkpoint_every=args.checkpoint_every,
+        streaming=args.streaming,
+        cache_dir=args.cache_dir,
+        skip_bad_rows=args.skip_bad_rows,
         tensorboard=False if args.no_tensorboard else (args.tensorboard or True),
     )
     metrics = train(run)
     print(json.dumps({k: metrics[k] for k in _SUMMARY if k in metrics}, indent=1))
+
+
+def _prepare(args):
+    from tfrank.data.streaming import prepare_files
+
+    labels = args.labels.split(",")
+    data = prepare_files(
+        args.data, args.output, args.features, labels[0] if len(labels) == 1 else labels,
+        args.validation_data, args.seed, args.skip_bad_rows, rows_per_shard=args.rows_per_shard,
+    )  # fmt: skip
+    manifest = data.manifest
+    summary = {
+        "output": args.output,
+        "rows": {s: data.rows(s) for s in manifest["splits"]},
+        "bad_rows": manifest["bad_rows"],
+        "rows_per_second": manifest["rows_per_second"],
+    }
+    print(json.dumps(summary, indent=1))
 
 
 def _evaluate(args):
@@ -172,12 +240,14 @@ def _export(args):
     print(export(args.model_dir))
 
 
-COMMANDS = {"models": _models, "train": _train, "evaluate": _evaluate, "export": _export}
+COMMANDS = {"models": _models, "train": _train, "prepare": _prepare, "evaluate": _evaluate,
+            "export": _export}  # fmt: skip
 
 _SUMMARY = (
     "model",
     "family",
     "rows",
+    "reading",
     "epochs_run",
     "best_epoch",
     "examples_per_second",

@@ -86,7 +86,7 @@ def score_frame(
     outputs = predict(model, dataset) if predict else model.predict(dataset, verbose=0)
     groups = frame[group].to_numpy() if group is not None and group in frame.columns else None
     labels = {name: pd.to_numeric(frame[columns[name]]).to_numpy() for name in kinds}
-    return _scores(kinds, labels, outputs, groups, len(frame))
+    return scores_of(kinds, labels, outputs, groups, len(frame))
 
 
 def score_dataset(model, dataset, predict=None) -> dict:
@@ -116,10 +116,12 @@ def score_dataset(model, dataset, predict=None) -> dict:
     else:
         labels = {name: np.concatenate([y[name] for y in labels]) for name in kinds}
     rows = len(next(iter(labels.values())))
-    return _scores(kinds, labels, outputs, None, rows)
+    return scores_of(kinds, labels, outputs, None, rows)
 
 
-def _scores(kinds, labels, outputs, groups, rows) -> dict:
+def scores_of(kinds, labels, outputs, groups, rows) -> dict:
+    """Metrics of each output by its kind (`model.output_kinds`), from
+    `{output: labels}` and `{output: predictions}` (or one array)."""
     if not isinstance(outputs, dict):
         outputs = {next(iter(kinds)): outputs}
     scores = {

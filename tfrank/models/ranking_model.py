@@ -12,16 +12,12 @@ from tfrank.data.data_source import DataSource, open_data
 from tfrank.data.frames import as_feature_arrays, train_validation_split
 from tfrank.data.pipeline import label_values, make_dataset
 from tfrank.data.sources import CTR_SOURCES
-from tfrank.data.streaming.prepared_data import PreparedData
-from tfrank.data.streaming.streaming_training import (
-    StreamSettings,
-    open_prepared,
-    streaming_training,
-)
+from tfrank.data.streaming.stream_scoring import score_files
+from tfrank.data.streaming.streaming_training import StreamSettings, prepare_streaming
 from tfrank.data.training_data import TrainingData
 from tfrank.errors import MissingFeatureSpec
 from tfrank.features.feature_spec import FeatureSpec
-from tfrank.metrics.scoring import score_dataset, score_frame
+from tfrank.metrics.scoring import score_frame
 from tfrank.optimizers.lazy_adam import adam_for
 
 
@@ -188,8 +184,8 @@ class RankingModel(keras.Model):
         (made by `tfrank prepare`) always streams."""
         stream = stream if stream is not None else StreamSettings()
         if isinstance(data, str) and cls._streams(data, stream):
-            return cls._prepare_streaming(data, validation_data, features, config, batch_size,
-                                          seed, stream)  # fmt: skip
+            return prepare_streaming(cls, data, validation_data, features, config, batch_size,
+                                     seed, stream)  # fmt: skip
         source = cls.load_data(data, seed) if isinstance(data, str) else data
         spec = _feature_spec(features, source)
         label = cls.label_of(source, config)
@@ -234,32 +230,6 @@ class RankingModel(keras.Model):
         return kind_name == "prepared" or stream.streams(kind, argument)
 
     @classmethod
-    def _prepare_streaming(cls, data, validation_data, features, config, batch_size, seed,
-                           stream) -> TrainingData:  # fmt: skip
-        kind_name, _, argument = data.partition(":")
-        kind = cls.data_sources[kind_name]
-        if kind_name == "prepared":
-            prepared = PreparedData(argument)
-            label = cls.label_of(DataSource(None, prepared.spec, name=data), config)
-            if ([label] if isinstance(label, str) else list(label)) != prepared.labels:
-                raise ValueError(
-                    f"{data!r} holds labels {prepared.labels}; this run needs {label}."
-                )
-        else:
-            default = kind.feature_spec() if kind.feature_spec else FeatureSpec([])
-            spec = _feature_spec(features, DataSource(None, default, name=data))
-            label = cls.label_of(DataSource(None, spec, name=data), config)
-            if validation_data is not None and not isinstance(validation_data, str):
-                raise ValueError("Streamed data validates on a data spec (or held-out rows).")
-            prepared = open_prepared(data, validation_data, spec, label, cls.data_sources, seed,
-                                     stream)  # fmt: skip
-
-        def score(model, batches, predict=None):
-            return score_dataset(model, batches, predict)
-
-        return streaming_training(prepared, batch_size, seed, score)
-
-    @classmethod
     def label_of(cls, source: DataSource, config=None):
         """The label column(s) a run trains on: the data's."""
         return source.label
@@ -273,6 +243,15 @@ class RankingModel(keras.Model):
             data = data.frame
         label = label if isinstance(label, str) else None
         return score_frame(self, data, label, group, batch_size, predict)
+
+    def score_files(self, data: str, stream=None) -> dict | None:
+        """Scores a data spec of files too large for memory by streaming
+        them (all rows; `prepared:DIR`: its validation rows), or None when
+        `data` is read in memory (`stream`: `StreamSettings`)."""
+        stream = stream if stream is not None else StreamSettings()
+        if not self._streams(data, stream):
+            return None
+        return score_files(self, data, self.data_sources, stream)
 
     @property
     def output_kinds(self) -> dict:

@@ -10,7 +10,7 @@ import tempfile
 import keras
 import numpy as np
 
-from tfrank.errors import StrategyNotSupported
+from tfrank.errors import NeedsPreparedData, StrategyNotSupported
 from tfrank.export.serving_export import export_for_serving
 from tfrank.models.catalogue import get_model_class
 from tfrank.training.callbacks import (
@@ -65,6 +65,7 @@ def train(run: RunConfig | str | None = None, /, callbacks=(), **settings) -> di
     model_cls = get_model_class(run.model)
     if run.strategy not in model_cls.strategies:
         raise StrategyNotSupported(run.model, run.strategy, model_cls.strategies)
+    _check_multi_worker_data(run, model_cls)
     distribution = make_strategy(run.strategy)
     data = model_cls.prepare_training(
         run.data, run.validation_data, run.features, run.model_config, run.batch_size,
@@ -94,6 +95,17 @@ def train(run: RunConfig | str | None = None, /, callbacks=(), **settings) -> di
     return write_outputs(
         model, data.spec, run.output_dir, data.example_frame, metrics, run.checkpoint_path
     )
+
+
+def _check_multi_worker_data(run, model_cls):
+    # Every worker would prepare every file itself: prepare once, then each
+    # worker reads only its own shards of the prepared data.
+    data = run.data
+    if run.strategy != "multi_worker" or not isinstance(data, str):
+        return
+    streams = getattr(model_cls, "_streams", None)
+    if streams and not data.startswith("prepared:") and streams(data, run.stream_settings()):
+        raise NeedsPreparedData(data)
 
 
 def _run_config(run, settings) -> RunConfig:
@@ -200,12 +212,19 @@ def evaluate(model_dir: str, data=None, seed: int | None = None) -> dict:
     """Scores a trained model directory on data: a data spec of the model's
     family (read as held-out data: fresh synthetic rows, a test fold, each
     user's last interaction...) or loaded data; by default the data it was
-    trained on, held out the same way. `seed` defaults to the training's."""
+    trained on, held out the same way (for streamed training data, the
+    validation rows of its prepared data). Files too large for memory are
+    scored chunk by chunk. `seed` defaults to the training's."""
     model = load_model(model_dir)
     trained = _read_json(os.path.join(model_dir, "metrics.json"))
     seed = trained.get("seed", 0) if seed is None else seed
+    if data is None and trained.get("reading", {}).get("mode") == "streaming":
+        data = f"prepared:{trained['reading']['prepared']}"
     data = trained.get("data") if data is None else data
     if isinstance(data, str):
+        streamed = model.score_files(data)
+        if streamed is not None:
+            return streamed
         data = model.load_data(data, seed, held_out=True)
     return model.score(data)
 

@@ -87,3 +87,15 @@ def test_a_table_shard_without_a_feature_column_is_named(tmp_path):
     with pytest.raises(ValueError, match=r"part-1\.csv: no column for \['n2'\]"):
         run(tmp_path, shards, DelimitedFormat("csv"), generator.feature_spec())
     assert pd.read_csv(shards[0]).shape[0] == 200
+
+
+def test_lines_stay_exact_when_read_blocks_are_joined_into_chunks(tmp_path, monkeypatch):
+    from tfrank.data.streaming import delimited_format
+
+    monkeypatch.setattr(delimited_format, "READ_BLOCK_BYTES", 2_000)  # ~4 blocks a chunk
+    shards = write_criteo_shards(str(tmp_path / "logs"))
+    fields = criteo_lines(1, seed=9)[0].split("\t")
+    fields[2] = "seven"  # I2
+    rewrite(shards[2], 187, "\t".join(fields))
+    with pytest.raises(ValueError, match=r"part-2\.tsv, line 187: feature 'I2' 'seven' is not"):
+        run(tmp_path, shards)

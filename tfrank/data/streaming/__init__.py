@@ -8,6 +8,7 @@ from tfrank.data.streaming.prepare import StreamSource, cache_key, held_out, pre
 from tfrank.data.streaming.prepared_data import PreparedData
 from tfrank.data.streaming.shards import list_shards, total_bytes
 from tfrank.data.streaming.streaming_fit import StreamingFit
+from tfrank.data.streaming.streaming_training import StreamSettings, prepare_files
 from tfrank.data.streaming.value_counter import Moments, ValueCounter
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Moments",
     "ParquetFormat",
     "PreparedData",
+    "StreamSettings",
     "StreamSource",
     "StreamingFit",
     "ValueCounter",
@@ -24,5 +26,6 @@ __all__ = [
     "held_out",
     "list_shards",
     "prepare_data",
+    "prepare_files",
     "total_bytes",
 ]

@@ -11,6 +11,11 @@ import pyarrow.csv as pcsv
 
 from tfrank.data.frames import first_line
 from tfrank.data.streaming.chunk import BadRows, Chunk
+from tfrank.errors import BadRow
+
+# pyarrow's streaming reader reads about 40 blocks ahead: small blocks keep
+# that to ~80 MB, and they are joined into chunks of `chunk_bytes` to work on.
+READ_BLOCK_BYTES = 1 << 21
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,8 +104,10 @@ class DelimitedFormat:
             reader = pcsv.open_csv(
                 stream,
                 read_options=pcsv.ReadOptions(
-                    column_names=names, skip_rows=header_lines, block_size=chunk_bytes
-                ),
+                    column_names=names,
+                    skip_rows=header_lines,
+                    block_size=min(chunk_bytes, READ_BLOCK_BYTES),
+                ),  # fmt: skip
                 parse_options=pcsv.ParseOptions(
                     delimiter=delimiter,
                     quote_char='"' if delimiter == "," else False,
@@ -117,6 +124,7 @@ class DelimitedFormat:
             ) from None
         line = header_lines + 1
         rows = 0
+        pending, pending_bytes, start = [], 0, line
         while True:
             try:
                 batch = reader.read_next_batch()
@@ -128,21 +136,35 @@ class DelimitedFormat:
                     "corrupt file?"
                 ) from None
             if invalid and not bad_rows.skip:
-                raise ValueError(_describe_invalid(path, delimiter, len(names), header_lines))
+                raise BadRow(_describe_invalid(path, delimiter, len(names), header_lines))
             if invalid:
                 bad_rows.add(len(invalid), f"{path}: {invalid[0].actual_columns} fields, "
                              f"expected {len(names)}")  # fmt: skip
-            table = pa.Table.from_batches([batch])
-            chunk = Chunk(table, path, line, "line", raw.tell())
+                # Rows after skipped ones are on later lines: start a new chunk.
+                if pending:
+                    yield self._chunk(pending, path, start, raw.tell())
+                pending, pending_bytes = [], 0
+            if not pending:
+                start = line + len(invalid)
             line += batch.num_rows + len(invalid)
             rows += batch.num_rows
             invalid.clear()
-            if self.derive is not None:
-                chunk.table = self.derive(chunk.table, chunk)
             if batch.num_rows:
-                yield chunk
+                pending.append(batch)
+                pending_bytes += batch.nbytes
+            if pending_bytes >= chunk_bytes:
+                yield self._chunk(pending, path, start, raw.tell())
+                pending, pending_bytes = [], 0
+        if pending:
+            yield self._chunk(pending, path, start, raw.tell())
         if rows == 0:
             raise ValueError(f"{path}: empty shard (no data rows).")
+
+    def _chunk(self, batches, path, first, position) -> Chunk:
+        chunk = Chunk(pa.Table.from_batches(batches), path, first, "line", position)
+        if self.derive is not None:
+            chunk.table = self.derive(chunk.table, chunk)
+        return chunk
 
 
 def _describe_invalid(path, delimiter, expected, header_lines) -> str:
@@ -158,8 +180,5 @@ def _describe_invalid(path, delimiter, expected, header_lines) -> str:
             if fields != expected:
                 shown = text if len(text) <= 80 else text[:77] + "..."
                 what = "a blank line" if not text else f"{fields} fields"
-                return (
-                    f"{path}, line {number}: {what}, expected {expected} "
-                    f"({shown!r}); fix the file or pass --skip-bad-rows to skip such rows."
-                )
+                return f"{path}, line {number}: {what}, expected {expected} ({shown!r})"
     return f"{path}: a row has the wrong number of fields."

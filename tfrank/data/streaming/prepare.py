@@ -162,7 +162,9 @@ def prepare_data(
         for split in splits:
             if not sum(s["rows"] for s in splits[split]):
                 raise ValueError(f"{source.name or source.shards[0]}: no {split} rows.")
-        fitted = fit.result()
+        fitted, exact = fit.result(), fit.exact
+        del fit
+        pa.default_memory_pool().release_unused()  # the counts are done with
         pd.DataFrame({k: list(v) if v.ndim > 1 else v for k, v in example.items()}).to_parquet(
             os.path.join(scratch, EXAMPLE)
         )
@@ -170,7 +172,7 @@ def prepare_data(
             "source": source.name, "validation_source": validation.name if validation else None,
             "shards": source.shards, "rows": rows, "bad_rows": bad.count,
             "first_bad_row": bad.first, "columns": columns, "labels": labels,
-            "splits": splits, "spec": fitted.to_config(), "spec_fit_exact": fit.exact,
+            "splits": splits, "spec": fitted.to_config(), "spec_fit_exact": exact,
             "block_rows": block_rows, "seconds": round(seconds, 3),
             "rows_per_second": round(rows / max(seconds, 1e-9), 1),
         }  # fmt: skip

@@ -56,7 +56,7 @@ class PreparedData:
         if not files:
             raise ValueError(
                 f"{len(self.files(split))} {split} shard(s) cannot feed {workers} workers; "
-                "prepare the data with fewer rows per shard."
+                "prepare the data with fewer rows per shard (rows_per_shard)."
             )
         return files
 
@@ -77,8 +77,9 @@ class PreparedData:
 
         Order: with `shuffle`, each pass reads the shards in an order drawn
         from `(seed, epoch)` (`epoch`: an int64 variable read when the pass
-        starts, see `SetDataEpoch`), four at a time, and shuffles blocks in
-        a buffer of `shuffle_blocks`; without, shard and row order. Either
+        starts, see `SetDataEpoch`), four at a time, and shuffles the blocks
+        of each window of `shuffle_blocks` (a bounded shuffle: memory is one
+        window); without, shard and row order. Either
         way the order is a function of `(seed, epoch)`, so `skip_rows`
         (a resumed epoch's rows already trained) resumes exactly where an
         uninterrupted pass would be.
@@ -114,7 +115,17 @@ class PreparedData:
                 block_length=1,
             )
             if shuffle:
-                records = records.shuffle(shuffle_blocks, seed=seed * 1_000_003 + epoch_value)
+                # Stateless, so the order depends on (seed, epoch) alone, not
+                # on the global seed or on what ran before in the process.
+                windows = records.batch(shuffle_blocks).enumerate()
+                records = windows.flat_map(
+                    lambda i, window: tf.data.Dataset.from_tensor_slices(
+                        tf.gather(window, tf.random.experimental.stateless_shuffle(
+                            tf.range(tf.shape(window, out_type=tf.int64)[0]),
+                            seed=tf.stack([seed * 1_000_003 + epoch_value, i]),
+                        ))
+                    )
+                )  # fmt: skip
             blocks = records.map(parse_outer)
             if skip_rows:
                 blocks = blocks.scan(

@@ -43,7 +43,7 @@ def list_shards(location: str) -> list[str]:
         if not shards:
             raise FileNotFoundError(f"No file matches {location!r}.")
         return shards
-    raise FileNotFoundError(f"No such file or directory: {location!r}")
+    raise FileNotFoundError(f"No data file at {location!r} (nor a directory or a glob of them).")
 
 
 def total_bytes(shards: list[str]) -> int:

@@ -12,7 +12,7 @@ from tfrank.data.streaming.value_counter import Moments, ValueCounter
 from tfrank.features.feature_spec import FeatureSpec
 
 # With a capped vocabulary, a field's counter keeps this many times the cap.
-TRACKED_PER_KEPT = 20
+TRACKED_PER_KEPT = 5
 
 
 class StreamingFit:

@@ -14,6 +14,8 @@ from tfrank.data.streaming.shards import list_shards, total_bytes
 from tfrank.data.training_data import TrainingData
 
 MODES = ("auto", "always", "never")
+# Files (all shards together) up to this size are read into memory by "auto".
+IN_MEMORY_LIMIT = 256 << 20
 
 
 @dataclasses.dataclass
@@ -29,7 +31,8 @@ class StreamSettings:
             `$TFRANK_CACHE/prepared`, `TFRANK_CACHE` defaulting to
             `~/.cache/tfrank`).
         skip_bad_rows: skip and count malformed rows instead of failing.
-        in_memory_limit: bytes of files `"auto"` still reads into memory.
+        in_memory_limit: bytes of files `"auto"` still reads into memory
+            (default `IN_MEMORY_LIMIT`, 256 MiB: about a million Criteo rows).
         block_rows: rows per encoded block (the unit of shuffling).
         verbose: print progress of passes over the files.
     """
@@ -37,7 +40,7 @@ class StreamSettings:
     mode: str = "auto"
     cache_dir: str | None = None
     skip_bad_rows: bool = False
-    in_memory_limit: int = 256 << 20
+    in_memory_limit: int | None = None
     block_rows: int = 256
     verbose: int = 1
 
@@ -51,7 +54,8 @@ class StreamSettings:
             return False
         if self.mode == "always":
             return True
-        return total_bytes(list_shards(argument)) > self.in_memory_limit
+        limit = IN_MEMORY_LIMIT if self.in_memory_limit is None else self.in_memory_limit
+        return total_bytes(list_shards(argument)) > limit
 
     @property
     def cache_root(self) -> str:
@@ -86,6 +90,48 @@ def open_prepared(data, validation_data, spec, labels, kinds, seed, settings) ->
                         verbose=settings.verbose)  # fmt: skip
 
 
+def prepare_streaming(family, data, validation_data, features, config, batch_size, seed,
+                      stream) -> TrainingData:  # fmt: skip
+    """`RankingModel.prepare_training` for streamed data: `data` a file spec
+    of a streamable kind of `family.data_sources` (prepared once into the
+    cache) or `prepared:DIR`; labels as the family takes them."""
+    from tfrank.data.data_source import DataSource
+    from tfrank.metrics.scoring import score_dataset
+
+    kind_name, _, argument = data.partition(":")
+    kind = family.data_sources[kind_name]
+    if kind_name == "prepared":
+        prepared = PreparedData(argument)
+        label = family.label_of(DataSource(None, prepared.spec, name=data), config)
+        if ([label] if isinstance(label, str) else list(label)) != prepared.labels:
+            raise ValueError(f"{data!r} holds labels {prepared.labels}; this run needs {label}.")
+    else:
+        spec = _declared_spec(features, kind, data)
+        label = family.label_of(DataSource(None, spec, name=data), config)
+        if validation_data is not None and not isinstance(validation_data, str):
+            raise ValueError("Streamed data validates on a data spec of files (or held-out rows).")
+        prepared = open_prepared(data, validation_data, spec, label, family.data_sources, seed,
+                                 stream)  # fmt: skip
+    return streaming_training(prepared, batch_size, seed, score_dataset)
+
+
+def _declared_spec(features, kind, data: str):
+    """The unfitted spec: `features` (a `FeatureSpec` or a spec file), else
+    the kind's default; none at all is `MissingFeatureSpec`."""
+    from tfrank.errors import MissingFeatureSpec
+    from tfrank.features.feature_spec import FeatureSpec
+
+    if isinstance(features, FeatureSpec):
+        spec = features
+    elif features:
+        spec = FeatureSpec.load(features)
+    else:
+        spec = kind.feature_spec() if kind.feature_spec else FeatureSpec([])
+    if not spec.features:
+        raise MissingFeatureSpec(data)
+    return spec
+
+
 def _stream_source(spec: str, kinds) -> StreamSource:
     kind, _, argument = spec.partition(":")
     source = kinds.get(kind)
@@ -99,7 +145,7 @@ def streaming_training(prepared: PreparedData, batch_size: int, seed: int, score
     """The layout of a streamed run: shuffled training batches whose order
     is a function of `(seed, epoch)` and can start at any row (mid-epoch
     resume), validation batches, and `score(model, dataset, predict)` on
-    the validation rows."""
+    the validation rows (`score`: `tfrank.metrics.score_dataset`)."""
     epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
 
     def train_from(rows=0):
@@ -108,7 +154,7 @@ def streaming_training(prepared: PreparedData, batch_size: int, seed: int, score
 
     def evaluate(model, predict=None):
         batches = prepared.dataset("validation", batch_size)
-        return {"validation": score(model, batches, predict)}
+        return {"validation": score(model, batches, predict=predict)}
 
     def worker_batches(worker, workers, per_replica_batch, data_epoch):
         files = prepared.worker_files("train", worker, workers)
@@ -133,3 +179,40 @@ def streaming_training(prepared: PreparedData, batch_size: int, seed: int, score
                  "prepare_rows_per_second": manifest["rows_per_second"],
                  "spec_fit_exact": manifest["spec_fit_exact"]},
     )  # fmt: skip
+
+
+def prepare_files(
+    data: str, output: str, features=None, labels="label", validation_data: str | None = None,
+    seed: int = 0, skip_bad_rows: bool = False, block_rows: int = 256,
+    rows_per_shard: int = 1 << 20, verbose: int = 1,
+) -> PreparedData:  # fmt: skip
+    """Prepares file data once (`tfrank prepare`): `data` is a data spec of
+    files (`criteo:`, `avazu:`, `csv:`, `parquet:` + a file, directory or
+    glob); `features` a `FeatureSpec` or spec file (default: the kind's);
+    `labels` the label column(s); `rows_per_shard` rows per encoded shard
+    (a multi-worker run needs at least a shard per worker). Train with
+    `data="prepared:OUTPUT"`; each worker of a multi-worker run then reads
+    only its own shards.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> from tfrank.data import SyntheticCTR
+    >>> folder = tempfile.mkdtemp()
+    >>> generator = SyntheticCTR(seed=0)
+    >>> generator.sample(400).to_parquet(f"{folder}/rows.parquet")
+    >>> generator.feature_spec().save(f"{folder}/spec.json")
+    >>> data = prepare_files(f"parquet:{folder}/rows.parquet", f"{folder}/prepared",
+    ...                      features=f"{folder}/spec.json", verbose=0)
+    >>> data.rows("train") + data.rows("validation"), data.labels
+    (400, ['label'])
+    """
+    from tfrank.data.sources import CTR_SOURCES, MULTITASK_SOURCES
+
+    kinds = {**MULTITASK_SOURCES, **CTR_SOURCES}
+    source = _stream_source(data, kinds)
+    spec = _declared_spec(features, kinds[data.partition(":")[0]], data)
+    validation = _stream_source(validation_data, kinds) if validation_data else None
+    return prepare_data(source, spec, labels, output, validation, seed=seed,
+                        skip_bad_rows=skip_bad_rows, block_rows=block_rows,
+                        rows_per_shard=rows_per_shard, verbose=verbose)  # fmt: skip

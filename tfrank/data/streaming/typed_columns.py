@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tfrank.data.streaming.chunk import BadRows, Chunk
+from tfrank.errors import BadRow
 from tfrank.features.feature_spec import FeatureSpec
 
 _ARROW = {"string": pa.string(), "int64": pa.int64(), "float32": pa.float32()}
@@ -162,7 +163,7 @@ def _bad_value(chunk, index, name, what, bad, bad_rows, label=False):
     kind = "label" if label else "feature"
     message = f"{chunk.where(index)}: {kind} '{name}' {what}"
     if not bad_rows.skip:
-        raise ValueError(message + "; fix the file or pass --skip-bad-rows to skip such rows.")
+        raise BadRow(message)
     if not bad[index]:
         bad[index] = True
         bad_rows.add(1, message)

@@ -48,7 +48,9 @@ class ValueCounter:
         )
         self.pending += len(counts)
         size = 0 if self.merged is None else self.merged.num_rows
-        if self.pending > max(_MERGE_AT, size):
+        # Amortized merging (pieces up to the merged size), but with a limit
+        # the pieces stay small too, so memory is bounded by the limit.
+        if self.pending > (_MERGE_AT if self.limit is not None else max(_MERGE_AT, size)):
             self._merge()
 
     def _merge(self):

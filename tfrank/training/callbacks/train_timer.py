@@ -40,6 +40,11 @@ class TrainTimer(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self._stop()
 
+    def elapsed(self) -> float:
+        """`seconds` plus the running epoch's time so far."""
+        running = time.perf_counter() - self._start if self._start is not None else 0.0
+        return self.seconds + running
+
     def _stop(self):
         if self._start is not None:
             elapsed = time.perf_counter() - self._start

@@ -165,7 +165,9 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         stopper, stopping = self.early_stopping, None
         if stopper is not None and stopper.best_weights is not None:
             stopping = stopper.state()
-        seconds = self.timer.seconds if self.timer is not None else 0.0
+        # Mid-epoch, the epoch's time so far counts too: a resumed run adds
+        # only the time of the steps it trains.
+        seconds = self.timer.elapsed() if self.timer is not None else 0.0
         best = stopper.best_weights if stopping is not None else None
         self.save(self.model, epochs_done, self.history, stopping, best, seconds, step)
         self._announced = (epochs_done, step)
