@@ -51,8 +51,8 @@ LAUNCH = (
     "import atexit, resource, sys\n"
     "atexit.register(lambda: print('PEAK_RSS_KB', resource.getrusage("
     "resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr, flush=True))\n"
-    "from tfrank.cli.main import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
+    "import runpy\n"
+    "runpy.run_module('tfrank', run_name='__main__')\n"
 )
 
 

@@ -103,8 +103,7 @@ def _check_multi_worker_data(run, model_cls):
     data = run.data
     if run.strategy != "multi_worker" or not isinstance(data, str):
         return
-    streams = getattr(model_cls, "_streams", None)
-    if streams and not data.startswith("prepared:") and streams(data, run.stream_settings()):
+    if not data.startswith("prepared:") and model_cls._streams(data, run.stream_settings()):
         raise NeedsPreparedData(data)
 
 

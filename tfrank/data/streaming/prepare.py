@@ -119,7 +119,6 @@ def prepare_data(
     ((128,), 'string')
     """
     labels = [labels] if isinstance(labels, str) else list(labels)
-    spec.check_columns(pd.DataFrame(columns=spec.input_names), "spec")  # names only
     columns = {f.name: (f.dtype, f.max_length if f.kind == "sequence" else None)
                for f in spec.raw_features}  # fmt: skip
     columns.update({name: ("float32", None) for name in labels})
