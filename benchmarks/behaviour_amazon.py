@@ -39,19 +39,22 @@ from tfrank.training import evaluate, train
 
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 MBA_L2 = 0.1
+# DIEN as these figures were measured: DIN-style attention and in-batch
+# auxiliary negatives (its defaults until it followed the paper's form).
+DIEN_MEASURED = {"attention": "mlp", "auxiliary_negatives": "in_batch"}
 CONFIGS = {
     "seq_base": ("seq_base", {"activation": "prelu"}),
     "din (prelu)": ("din", {"activation": "prelu", "attention_activation": "prelu"}),
     "din (dice)": ("din", {"activation": "dice", "attention_activation": "dice"}),
-    "dien (aux)": ("dien", {"auxiliary_weight": 1.0}),
-    "dien (no aux)": ("dien", {"auxiliary_weight": 0.0}),
+    "dien (aux)": ("dien", {"auxiliary_weight": 1.0, **DIEN_MEASURED}),
+    "dien (no aux)": ("dien", {"auxiliary_weight": 0.0, **DIEN_MEASURED}),
     # The DIN paper's mini-batch-aware L2, for the base model too.
     "seq_base (mba)": ("seq_base", {"activation": "prelu", "mba_l2": MBA_L2}),
     "din (dice, mba)": (
         "din",
         {"activation": "dice", "attention_activation": "dice", "mba_l2": MBA_L2},
     ),
-    "dien (aux, mba)": ("dien", {"auxiliary_weight": 1.0, "mba_l2": MBA_L2}),
+    "dien (aux, mba)": ("dien", {"auxiliary_weight": 1.0, "mba_l2": MBA_L2, **DIEN_MEASURED}),
 }
 
 

@@ -68,7 +68,12 @@ def main():
     print(f"rows: train {len(parts[0])}, validation {len(parts[1])}, test {len(parts[2])}")
     if args.learning_curve:
         return learning_curve(parts, valid_set, test_set, args)
+    path = os.path.join(RESULTS, "frappe.json")
     runs = []
+    if set(args.models) != set(CONFIGS) and os.path.exists(path):
+        # A partial re-run replaces those models' runs and keeps the others'.
+        with open(path) as f:
+            runs = [r for r in json.load(f)["runs"] if r["model"] not in args.models]
     for model in args.models:
         for seed in args.seeds:
             with tempfile.TemporaryDirectory() as out:
@@ -103,11 +108,12 @@ def main():
                 f"{run['logloss']:.4f}  best epoch {run['best_epoch']}  {wall:.0f}s",
                 flush=True,
             )
+    runs.sort(key=lambda r: (list(CONFIGS).index(r["model"]), r["seed"]))
     summary = summarize(runs)
     table = markdown(summary)
     print(table)
     os.makedirs(RESULTS, exist_ok=True)
-    with open(os.path.join(RESULTS, "frappe.json"), "w") as f:
+    with open(path, "w") as f:
         json.dump(
             {
                 "rows": {

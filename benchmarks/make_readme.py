@@ -7,8 +7,8 @@ by hand. After re-running a benchmark script, regenerate the README:
     python benchmarks/make_readme.py --check  # exit 1 if it is not up to date
 
 Standard library only; the sections live in readme_ctr.py,
-readme_recommenders.py, readme_systems.py and readme_large_data.py, the
-number formats in readme_format.py.
+readme_recommenders.py, readme_systems.py, readme_large_data.py and
+readme_peer.py, the number formats in readme_format.py.
 """
 
 import argparse
@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import readme_ctr as ctr  # noqa: E402
 import readme_large_data as large_data  # noqa: E402
+import readme_peer as peer  # noqa: E402
 import readme_recommenders as recommenders  # noqa: E402
 import readme_systems as systems  # noqa: E402
 from readme_format import joined  # noqa: E402
@@ -44,6 +45,7 @@ GROUPS = [
             recommenders.long_histories,
             recommenders.multi_task_census,
             recommenders.multi_task_synthetic,
+            peer.peer_quality,
         ],
     ),
     (

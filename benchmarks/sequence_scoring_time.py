@@ -68,7 +68,9 @@ def main():
 def _model(name, spec):
     if name == "din":
         return DIN(spec)
-    return SIM(spec, search="hard", top_k=50, short_length=50)
+    # As measured: DIN's attention unit as exact search and no time embedding
+    # (SIM's defaults before it followed the paper's form).
+    return SIM(spec, search="hard", top_k=50, short_length=50, exact_search="din", time_buckets=0)
 
 
 def _request(data, n, candidates, rng):

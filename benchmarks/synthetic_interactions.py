@@ -45,19 +45,29 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument(
+        "--models", nargs="+", help="re-run these only, keeping the saved runs of the others"
+    )
     args = parser.parse_args()
+    path = os.path.join(RESULTS, "synthetic_interactions.json")
     runs = []
+    if args.models:
+        with open(path) as f:
+            runs = [r for r in json.load(f)["runs"] if r["model"] not in args.models]
     for seed in args.seeds:
         generator = SyntheticCTR(seed=seed)
         test_rows = args.rows // 10
         # The rows `evaluate` draws: same generator, seed + 1000.
         test = generator.sample(test_rows, seed=seed + 1000, with_probability=True)
         oracle = auc(test["label"], test["true_probability"])
-        runs.append({"seed": seed, "model": "oracle (true probabilities)", "auc": oracle})
         variants = [(m, m, None) for m in MODELS] + [
             (f"{m} + known crosses", m, known_crosses_spec(generator))
             for m in ("logistic_regression", "wide_and_deep")
         ]
+        if args.models:
+            variants = [v for v in variants if v[0] in args.models]
+        else:
+            runs.append({"seed": seed, "model": "oracle (true probabilities)", "auc": oracle})
         for label, model, spec in variants:
             with tempfile.TemporaryDirectory() as out:
                 start = time.perf_counter()
@@ -86,6 +96,8 @@ def main():
                 f"{run.get('logloss', float('nan')):.4f}  wall {wall:.0f}s",
                 flush=True,
             )
+    order = ["oracle (true probabilities)", *MODELS]
+    runs.sort(key=lambda r: (order.index(r["model"]) if r["model"] in order else 99, r["seed"]))
     summary = summarize(runs)
     for name, row in summary.items():
         print(
@@ -93,7 +105,7 @@ def main():
             f"vs first order, per seed {row['auc_minus_first_order_per_seed']}"
         )
     os.makedirs(RESULTS, exist_ok=True)
-    with open(os.path.join(RESULTS, "synthetic_interactions.json"), "w") as f:
+    with open(path, "w") as f:
         json.dump(
             {
                 "rows": args.rows,

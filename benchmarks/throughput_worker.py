@@ -48,6 +48,9 @@ def run(job):
     keras.utils.set_random_seed(0)
     spec = feature_spec(job["cardinality"], history, features, job.get("ids", "num_ids"))
     model = tfrank.get_model_class(job["model"])(spec, **job["config"])
+    if job["config"].get("mba_l2"):
+        # n_j from one batch: timing only needs the counts to exist.
+        model.count_frequencies({name: values[0] for name, values in features.items()})
     compile_args = {
         "jit_compile": job.get("jit_compile", False),
         "steps_per_execution": job.get("steps_per_execution", 1),

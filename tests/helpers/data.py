@@ -164,6 +164,9 @@ def conformance_data(model_cls, ctr_spec, ctr_frame) -> TrainingData:
     `label` for rating models, or the CTR table with a second, correlated
     label `label_2` for multi-task models."""
     spec, frame, label = FAMILY_DATA[model_cls.family_base()](ctr_spec, ctr_frame)
+    wanted = model_cls.default_feature_spec(spec, frame, {})
+    if wanted is not spec:  # a column the model reads beyond the family's spec
+        spec = wanted.fit(frame)
     return TrainingData.from_frame(frame, spec, label, batch_size=64)
 
 

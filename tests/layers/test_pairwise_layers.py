@@ -72,6 +72,44 @@ def test_product_layer_matches_numpy_for_each_product():
         np.testing.assert_allclose(_np(layer(V)), expected, rtol=1e-4, atol=1e-4)
 
 
+def test_kernel_product_matches_numpy_for_each_kernel_type():
+    """KPNN: p_ij = f_i^T W_ij f_j with W_ij a matrix, a diagonal or a scalar."""
+    shapes = {"mat": (6, 2, 2), "vec": (6, 2), "num": (6,)}
+    for kernel_type, shape in shapes.items():
+        layer = ProductLayer(5, product="kernel", kernel_type=kernel_type)
+        layer(V)
+        w = _set_product_weights(layer, "kernel")
+        pair = RNG.normal(size=shape)
+        p = RNG.normal(size=(6, 5))
+        layer.pair_kernel.assign(pair)
+        layer.kernel_product_kernel.assign(p)
+        if kernel_type == "mat":
+            kernels = pair
+        elif kernel_type == "vec":
+            kernels = np.stack([np.diag(d) for d in pair])
+        else:
+            kernels = pair[:, None, None] * np.eye(2)
+        products = np.stack(
+            [
+                np.einsum("bk,kl,bl->b", V[:, i], kernels[n], V[:, j])
+                for n, (i, j) in enumerate(PAIRS)
+            ],
+            1,
+        )
+        expected = V.reshape(3, 8) @ w["linear_kernel"] + w["bias"] + products @ p
+        np.testing.assert_allclose(_np(layer(V)), expected, rtol=1e-4, atol=1e-4)
+    assert ProductLayer.from_config(layer.get_config()).kernel_type == "num"
+
+
+def test_kernel_product_hand_example():
+    v = np.array([[[1.0, 2.0], [3.0, 4.0]]], dtype="float32")
+    layer = ProductLayer(1, product="kernel", kernel_initializer="zeros")
+    layer(v)
+    layer.pair_kernel.assign([[[0.0, 1.0], [2.0, 0.0]]])  # f_1^T W f_2 = 1*4 + 2*2*3 = 16
+    layer.kernel_product_kernel.assign([[1.0]])
+    np.testing.assert_allclose(_np(layer(v)), [[16.0]])
+
+
 def test_afm_matches_numpy_and_exposes_pair_weights():
     layer = AFMInteraction(attention_units=3)
     layer(V)

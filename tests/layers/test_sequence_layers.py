@@ -155,7 +155,7 @@ def test_sequence_pooling_over_real_steps_only(mode):
 def test_auxiliary_loss_matches_numpy_skipping_padding_and_equal_negatives():
     from tfrank.layers import AuxiliaryInterestLoss
 
-    layer = AuxiliaryInterestLoss([3], weight=0.5)
+    layer = AuxiliaryInterestLoss([3], weight=0.5, negatives="in_batch")
     states = RNG.normal(size=(3, 4, 2)).astype("float32")
     behaviours = KEYS.copy()
     behaviours[1, 1] = behaviours[0, 1]  # row 0's negative at step 1 equals its positive
@@ -207,7 +207,7 @@ def test_soft_search_ranks_real_behaviours_by_inner_product():
     query = np.array([[1.0, 0.0]], "float32")
     keys = np.array([[[0.5, 0], [3.0, 0], [-1.0, 0], [9.0, 0]]], "float32")
     mask = np.array([[1, 1, 1, 0]], bool)
-    index, found = BehaviourSearch(top_k=5, mode="soft")(query, keys, mask)
+    index, found = BehaviourSearch(top_k=5, mode="soft", projection=False)(query, keys, mask)
     assert _np(index)[0][_np(found)[0]].tolist() == [1, 0, 2]  # 9.0 is padding
     assert _np(found)[0].tolist() == [1, 1, 1, 0, 0]  # top_k beyond the history
 
@@ -221,12 +221,35 @@ def test_cosine_soft_search_ranks_by_angle_not_norm():
     mask = np.ones((1, 4), bool)
     unit = keys / np.maximum(np.linalg.norm(keys, axis=-1, keepdims=True), 1e-6)
     expected = np.argsort(-(unit @ (query[0] / np.linalg.norm(query[0]))), kind="stable")[0]
-    search = BehaviourSearch(top_k=4, mode="soft", similarity="cosine")
+    search = BehaviourSearch(top_k=4, mode="soft", similarity="cosine", projection=False)
     index, found = search(query, keys, mask)
     assert _np(index)[0].tolist() == expected.tolist() == [0, 3, 1, 2]
     assert _np(found).all()
-    dot, _ = BehaviourSearch(top_k=4, mode="soft")(query, keys, mask)
+    dot, _ = BehaviourSearch(top_k=4, mode="soft", projection=False)(query, keys, mask)
     assert _np(dot)[0].tolist() == [1, 3, 0, 2]
     assert BehaviourSearch.from_config(search.get_config()).similarity == "cosine"
     with pytest.raises(ValueError, match="similarity"):
         BehaviourSearch(mode="soft", similarity="l2")
+
+
+def test_soft_search_ranks_by_projected_relevance_and_returns_its_scores():
+    from tfrank.layers import BehaviourSearch
+
+    rng = np.random.default_rng(0)
+    query = rng.normal(size=(2, 3)).astype("float32")
+    keys = rng.normal(size=(2, 5, 4)).astype("float32")
+    mask = np.array([[1, 1, 1, 1, 0], [1, 1, 0, 0, 0]], bool)
+    search = BehaviourSearch(top_k=3, mode="soft", units=2)
+    index, found, scores = search(query, keys, mask, return_scores=True)
+    w_a, w_b = search.query_kernel.numpy(), search.key_kernel.numpy()
+    assert w_a.shape == (3, 2) and w_b.shape == (4, 2)
+    # r_i = <W_b e_i, W_a e_c>, 0 on padding.
+    expected = np.einsum("bsu,bu->bs", keys @ w_b, query @ w_a) * mask
+    np.testing.assert_allclose(_np(scores), expected, rtol=1e-5, atol=1e-6)
+    for row in range(2):
+        real = np.flatnonzero(mask[row])
+        best = real[np.argsort(-expected[row, real], kind="stable")][:3]
+        assert _np(index)[row][_np(found)[row]].tolist() == best.tolist()
+    assert _np(found)[1].tolist() == [True, True, False]
+    clone = BehaviourSearch.from_config(search.get_config())
+    assert clone.projection and clone.units == 2

@@ -39,18 +39,34 @@ def test_gauc_weights_users_by_impressions_and_skips_one_class_users():
     assert gauc(labels, scores, users) == pytest.approx((2 * 1.0 + 2 * 0.0 + 3 * 0.5) / 7)
 
 
-def test_gauc_matches_per_user_loop():
+def test_gauc_weights_users_by_clicks_when_asked():
+    labels = [0, 1, 0, 1, 1, 1, 1, 0, 0, 1]
+    scores = [0.2, 0.8, 0.9, 0.3, 0.1, 0.5, 0.5, 0.3, 0.6, 0.4]
+    users = ["a", "a", "b", "b", "b", "b", "c", "d", "d", "d"]
+    # a: AUC 1.0 (2 rows, 1 click), b: 0.0 (4 rows, 3 clicks), c: skipped,
+    # d: 0.5 (3 rows, 1 click)
+    assert gauc(labels, scores, users) == pytest.approx((2 * 1.0 + 4 * 0.0 + 3 * 0.5) / 9)
+    assert gauc(labels, scores, users, weight="clicks") == pytest.approx(
+        (1 * 1.0 + 3 * 0.0 + 1 * 0.5) / 5
+    )
+    with pytest.raises(ValueError, match="weight must be one of"):
+        gauc(labels, scores, users, weight="users")
+
+
+@pytest.mark.parametrize("weight", ["impressions", "clicks"])
+def test_gauc_matches_per_user_loop(weight):
     rng = np.random.default_rng(1)
     users = rng.integers(0, 30, 1000)
     labels = rng.integers(0, 2, 1000)
     scores = np.round(rng.random(1000), 2)
-    total = weight = 0.0
+    total = weight_sum = 0.0
     for u in np.unique(users):
         m = users == u
         if 0 < labels[m].sum() < m.sum():
-            total += m.sum() * _pairwise_auc(labels[m], scores[m])
-            weight += m.sum()
-    assert gauc(labels, scores, users) == pytest.approx(total / weight)
+            w = m.sum() if weight == "impressions" else labels[m].sum()
+            total += w * _pairwise_auc(labels[m], scores[m])
+            weight_sum += w
+    assert gauc(labels, scores, users, weight) == pytest.approx(total / weight_sum)
 
 
 def test_rela_impr():

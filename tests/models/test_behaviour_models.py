@@ -41,7 +41,10 @@ def test_padding_width_and_old_behaviours_beyond_max_length_change_nothing(name)
     from tfrank.models import get_model_class
 
     keras.utils.set_random_seed(0)
-    model = get_model_class(name)(SPEC, **small_config(name))
+    config = small_config(name)
+    if name == "sim":  # SPEC has no candidate time: ages from the latest behaviour
+        config["time_reference"] = "latest"
+    model = get_model_class(name)(SPEC, **config)
     recent = [11, 12, 13, 14, 15, 16, 17, 18]
     score = model(_request(recent)).numpy()
     np.testing.assert_allclose(model(_pad(_request(recent), 40)).numpy(), score, rtol=1e-6)
@@ -119,7 +122,8 @@ def test_sim_reads_old_behaviours_only_through_its_search():
         f.max_length = 40
     keras.utils.set_random_seed(0)
     model = SIM(long_spec, top_k=3, short_length=2, attention_units=[4], hidden_units=[8],
-                attention_activation="sigmoid", activation="sigmoid")  # fmt: skip
+                attention_activation="sigmoid", activation="sigmoid",
+                time_reference="latest")  # fmt: skip
     history = [10 + i for i in range(30)]
     categories = [3] * 30
     categories[5] = 2  # the candidate's category, far beyond the short-term window
@@ -137,7 +141,8 @@ def test_sim_cosine_soft_search_retrieves_the_candidates_own_earlier_click():
 
     keras.utils.set_random_seed(0)
     small = dict(search="soft", top_k=1, short_length=0, attention_units=[4], hidden_units=[8],
-                 attention_activation="sigmoid", activation="sigmoid")  # fmt: skip
+                 attention_activation="sigmoid", activation="sigmoid", search_projection=False,
+                 time_buckets=0)  # fmt: skip
     model = SIM(SPEC, similarity="cosine", **small)
     assert SIM.from_config(model.get_config()).get_layer("search").similarity == "cosine"
     # Item 11's row: 100x the candidate's plus an orthogonal part of the same norm,

@@ -25,6 +25,19 @@ def test_dcn_v2_structures_and_cross_options(tiny_spec):
     moe = DCNv2(tiny_spec, projection_dim=3, num_experts=4, hidden_units=[8])
     cross = moe.get_layer("cross_0")
     assert isinstance(cross, CrossLayer) and cross.u_kernel.shape == (4, d, 3)
+    # The paper's experts by default: C_i, g = tanh, one shared bias.
+    assert cross.c_kernel.shape == (4, 3, 3) and cross.bias.shape == (d,)
+    assert cross.expert_activation is keras.activations.tanh
+    earlier = DCNv2(
+        tiny_spec, projection_dim=3, num_experts=4, expert_form="low_rank", hidden_units=[8]
+    )
+    cross = earlier.get_layer("cross_1")
+    assert not hasattr(cross, "c_kernel") and cross.bias.shape == (4, d)
+    assert cross.expert_activation is keras.activations.linear
+    relu = DCNv2(tiny_spec, projection_dim=3, num_experts=2, expert_activation="relu")
+    assert relu.get_layer("cross_2").expert_activation is keras.activations.relu
+    config = DCNv2.from_config(earlier.get_config()).get_config()
+    assert config["expert_form"] == "low_rank" and config["expert_activation"] is None
     with pytest.raises(ValueError, match="structure must be one of"):
         DCNv2(tiny_spec, structure="sideways")
 
@@ -37,12 +50,17 @@ def test_dcn_uses_rank_one_cross_layers(tiny_spec):
 
 def test_pnn_products(tiny_spec, tiny_frame):
     inputs = _batch(tiny_spec, tiny_frame)
-    for product in ("inner", "outer", "both"):
+    for product in ("inner", "outer", "both", "kernel"):
         model = PNN(tiny_spec, product=product, product_units=6, hidden_units=[4])
         assert model(inputs).shape == (16, 1)
         layer = model.get_layer("product")
-        assert hasattr(layer, "inner_kernel") == (product != "outer")
-        assert hasattr(layer, "outer_kernel") == (product != "inner")
+        assert hasattr(layer, "inner_kernel") == (product in ("inner", "both"))
+        assert hasattr(layer, "outer_kernel") == (product in ("outer", "both"))
+    # 5 fields of width 4: one 4 x 4 kernel per pair (KPNN), or a diagonal.
+    assert layer.pair_kernel.shape == (10, 4, 4)
+    vec = PNN(tiny_spec, product="kernel", kernel_type="vec", product_units=6, hidden_units=[4])
+    assert vec.get_layer("product").pair_kernel.shape == (10, 4)
+    assert PNN.from_config(vec.get_config()).kernel_type == "vec"
 
 
 def test_afm_attention_weights_are_readable(tiny_spec, tiny_frame):

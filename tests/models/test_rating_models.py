@@ -42,8 +42,52 @@ def test_autorec_reads_the_right_rows_of_its_stored_matrix(kind):
     np.testing.assert_allclose(got, expected, rtol=1e-5)
 
 
+def test_autorec_default_objective_is_the_papers():
+    # sum over observed (r - r_hat(whole row))^2 + lambda/2 (|W|^2 + |V|^2),
+    # divided by the N ratings, for lambda = 2 N l2.
+    l2, mean = 0.01, 3.5
+    model = AutoRec(tiny_implicit_spec(), hidden_units=3, l2=l2, global_mean=mean,
+                    rating_range=None)  # fmt: skip
+    model.set_ratings(RATINGS)
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    inputs = _inputs(RATINGS.user_id, RATINGS.item_id)
+    ratings = RATINGS.rating.to_numpy(np.float32)
+    loss = model.train_on_batch(inputs, ratings, return_dict=True)["loss"]
+    ids = model.get_layer("features")(inputs)["ids"]
+    users, items = ids["user_id"].numpy(), ids["item_id"].numpy()
+    layer = model.get_layer("autorec")
+    matrix = np.zeros((layer.num_rows, layer.num_columns))
+    matrix[items, users] = ratings
+    v, mu = layer.encoder_kernel.numpy(), layer.encoder_bias.numpy()
+    w, b = layer.decoder_kernel.numpy(), layer.decoder_bias.numpy()
+    rebuilt = _sigmoid(matrix @ v + mu) @ w.T + b + mean
+    observed = matrix != 0
+    n = observed.sum()
+    lam = 2 * n * l2
+    objective = np.sum(((matrix - rebuilt) ** 2)[observed]) + lam / 2 * (
+        np.sum(w**2) + np.sum(v**2)
+    )
+    assert loss == pytest.approx(objective / n, rel=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["item", "user"])
+def test_autorec_scores_a_user_or_item_without_ratings_with_the_default(kind):
+    model = AutoRec(tiny_implicit_spec(), kind=kind, hidden_units=4, default_rating=3.0,
+                    rating_range=None)  # fmt: skip
+    model.set_ratings(RATINGS)
+    layer = model.get_layer("autorec")
+    # Large decoder biases: an untrained column would otherwise leak them.
+    layer.decoder_bias.assign(np.full(layer.num_columns, 7.0, np.float32))
+    # User 20 and item 8 are in the vocabulary but unrated; 10_000 is unknown.
+    users, items = [20, 10_000, 0, 0, 0], [5, 5, 8, 10_000, 5]
+    got = model.predict(_inputs(users, items), verbose=0)[:, 0]
+    np.testing.assert_array_equal(got[:4], [3.0] * 4)
+    assert got[4] != 3.0  # a rated pair is reconstructed
+
+
 def test_autorec_training_hides_the_fitted_rating_from_its_row():
-    model = AutoRec(tiny_implicit_spec(), hidden_units=4, global_mean=3.5, default_rating=3.0)
+    model = AutoRec(tiny_implicit_spec(), hidden_units=4, global_mean=3.5, default_rating=3.0,
+                    mask_target=True)  # fmt: skip
     model.set_ratings(RATINGS)
     layer = model.get_layer("autorec")
     ids = model.get_layer("features")(_inputs(RATINGS.user_id, RATINGS.item_id))["ids"]
@@ -72,7 +116,7 @@ def test_autorec_learns_its_training_ratings():
     # Unmasked, as in the paper: the rows hold the ratings being fitted.
     spec = tiny_implicit_spec()
     model = AutoRec.for_training(
-        spec, {"hidden_units": 8, "l2": 0.0, "mask_target": False},
+        spec, {"hidden_units": 8, "l2": 0.0},
         make_dataset(RATINGS, spec, label="rating"),
     )  # fmt: skip
     model.compile(optimizer=keras.optimizers.Adam(0.05))

@@ -10,6 +10,7 @@ import pandas as pd
 from tfrank.data.behaviour_samples import build_samples
 from tfrank.features.categorical_feature import CategoricalFeature
 from tfrank.features.feature_spec import FeatureSpec
+from tfrank.features.numeric_feature import NumericFeature
 from tfrank.features.sequence_feature import SequenceFeature
 
 
@@ -128,13 +129,15 @@ class SyntheticBehaviour:
 
 
 def behaviour_feature_spec(
-    max_length=50, embedding_dim=16, user=True, category=True, dtype="int64"
+    max_length=50, embedding_dim=16, user=True, category=True, dtype="int64", target_time=False
 ) -> FeatureSpec:
     """Spec of `build_samples` frames: `user_id`, `item_id`, `category` and
     the three history columns (items and categories share the candidate's
     tables; times are aligned with the items). `category=False` for logs
     without categories; `dtype`: of the ids, `"int64"` or `"string"`, or a
-    mapping `{column: dtype}` for `user_id`, `item_id` and `category`."""
+    mapping `{column: dtype}` for `user_id`, `item_id` and `category`;
+    `target_time=True` adds the sample's `timestamp` as a numeric feature
+    (SIM measures the ages of behaviours from it)."""
     dtypes = dtype if isinstance(dtype, dict) else {}
 
     def feature(name):
@@ -159,4 +162,6 @@ def behaviour_feature_spec(
     )
     if user:
         features.insert(0, feature("user_id"))
+    if target_time:
+        features.append(NumericFeature("timestamp"))
     return FeatureSpec(features)

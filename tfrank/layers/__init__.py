@@ -19,21 +19,28 @@ from tfrank.layers.interaction import (
 from tfrank.layers.multitask import AdaTTFusion, ExpertFusion, ExtractionLevel, MixtureOfExperts
 from tfrank.layers.preprocessing import FeatureTransform, IdRange
 from tfrank.layers.sequence import (
+    AGRUCell,
+    AIGRUCell,
     AttentionPooling,
     AUGRUCell,
     AuxiliaryInterestLoss,
     BehaviourSearch,
+    BilinearAttention,
     Dice,
+    NegativeBehaviourSampler,
     SequencePooling,
 )
 
 __all__ = [
     "AdaTTFusion",
     "AFMInteraction",
+    "AGRUCell",
+    "AIGRUCell",
     "AUGRUCell",
     "AttentionPooling",
     "AuxiliaryInterestLoss",
     "BehaviourSearch",
+    "BilinearAttention",
     "AutoRecLayer",
     "BiInteractionPooling",
     "CrossLayer",
@@ -48,6 +55,7 @@ __all__ = [
     "LinearTerm",
     "MLPBlock",
     "MixtureOfExperts",
+    "NegativeBehaviourSampler",
     "NumericEmbedding",
     "ProductLayer",
     "ResidualUnit",

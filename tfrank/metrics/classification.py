@@ -40,19 +40,30 @@ def logloss(labels, scores, eps: float = 1e-7) -> float:
     return float(-np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
 
 
-def gauc(labels, scores, groups) -> float:
-    """Group AUC: per-user AUC averaged with weights = the user's impressions.
+GAUC_WEIGHTS = ("impressions", "clicks")
 
-        GAUC = sum_u n_u AUC_u / sum_u n_u
 
-    Users whose impressions are all clicks or all non-clicks have no AUC and
-    are skipped (left out of both sums), as in the DIN paper's GAUC.
+def gauc(labels, scores, groups, weight: str = "impressions") -> float:
+    """Group AUC: per-user AUC averaged with weights `w_u`:
+
+        GAUC = sum_u w_u AUC_u / sum_u w_u
+
+    `weight="impressions"` (the DIN paper's GAUC): `w_u = n_u`, the user's
+    rows; `weight="clicks"`: `w_u = c_u`, the user's positive labels, so a
+    user's AUC counts by how much they clicked rather than how much they
+    were shown. Users whose impressions are all clicks or all non-clicks
+    have no AUC and are skipped (left out of both sums).
 
     Example:
 
     >>> gauc([0, 1, 0, 1, 1], [.2, .8, .9, .1, .5], ["a", "a", "b", "b", "c"])
     0.5
+    >>> labels, scores = [0, 1, 0, 1, 1, 1], [.2, .8, .9, .3, .1, .5]   # AUC: a 1, b 0
+    >>> gauc(labels, scores, list("aabbbb")), gauc(labels, scores, list("aabbbb"), "clicks")
+    (0.3333333333333333, 0.25)
     """
+    if weight not in GAUC_WEIGHTS:
+        raise ValueError(f"weight must be one of {GAUC_WEIGHTS}. Received: {weight!r}")
     labels, scores = _as_arrays(labels, scores)
     frame = pd.DataFrame({"y": labels, "s": scores, "g": np.asarray(groups)})
     # Within-group ranks, vectorized: no Python loop over users.
@@ -64,7 +75,8 @@ def gauc(labels, scores, groups) -> float:
         return float("nan")
     neg = stats["n"] - stats["pos"]
     per_group = (stats["rank_sum"] - stats["pos"] * (stats["pos"] + 1) / 2) / (stats["pos"] * neg)
-    return float(np.sum(per_group * stats["n"]) / np.sum(stats["n"]))
+    weights = stats["n"] if weight == "impressions" else stats["pos"]
+    return float(np.sum(per_group * weights) / np.sum(weights))
 
 
 def rela_impr(model_auc: float, base_auc: float) -> float:

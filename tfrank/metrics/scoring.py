@@ -9,17 +9,27 @@ from tfrank.data.frames import as_frame
 from tfrank.data.pipeline import make_dataset
 from tfrank.metrics.classification import auc, gauc, logloss
 
+IMPRESSIONS = ("impressions",)
 
-def score_predictions(labels, predictions, kind: str = "probability", groups=None) -> dict:
+
+def score_predictions(
+    labels, predictions, kind: str = "probability", groups=None, gauc_weights=IMPRESSIONS
+) -> dict:
     """Offline metrics of one output against its labels.
 
-    `kind="probability"`: `{"auc", "logloss"}`, plus `"gauc"` when `groups`
-    (a user id per row) is given; `kind="value"`: `{"rmse", "mae"}`.
+    `kind="probability"`: `{"auc", "logloss"}`, plus GAUC when `groups` (a
+    user id per row) is given, once per entry of `gauc_weights`: `"gauc"`
+    weighted by impressions, `"gauc_clicks"` by clicks (see `gauc`);
+    `kind="value"`: `{"rmse", "mae"}`.
 
     Example:
 
     >>> score_predictions([0, 1, 1, 0], [0.2, 0.9, 0.6, 0.4])["auc"]
     1.0
+    >>> scores = score_predictions([0, 1, 0, 1, 1, 1], [.2, .8, .9, .3, .1, .5],
+    ...                            groups=list("aabbbb"), gauc_weights=("impressions", "clicks"))
+    >>> round(scores["gauc"], 4), scores["gauc_clicks"]
+    (0.3333, 0.25)
     >>> score_predictions([3.0, 5.0], [3.5, 4.0], kind="value")
     {'rmse': 0.7905694150420949, 'mae': 0.75}
     """
@@ -32,7 +42,9 @@ def score_predictions(labels, predictions, kind: str = "probability", groups=Non
         raise ValueError(f"kind must be 'probability' or 'value'. Received: {kind!r}")
     result = {"auc": auc(labels, predictions), "logloss": logloss(labels, predictions)}
     if groups is not None:
-        result["gauc"] = gauc(labels, predictions, groups)
+        for weight in gauc_weights:
+            key = "gauc" if weight == "impressions" else f"gauc_{weight}"
+            result[key] = gauc(labels, predictions, groups, weight)
     return result
 
 
@@ -49,7 +61,11 @@ def score_frame(
     `default_label`, e.g. `"label"` or `"rating"`) and returns its metrics
     and `"rows"`; a multi-task model reads each task's column (the task's
     name) and returns `{"tasks": {task: metrics}, "rows": n}` with the mean
-    AUC of its probability tasks as `"auc"`.
+    AUC of its probability tasks as `"auc"`; a task the model trains on a
+    sample space (`model.task_masks`, e.g. purchase on clicked rows) is
+    scored on the rows of that space only. A model whose family lists
+    `gauc_weights` (e.g. `("impressions", "clicks")`) gets a GAUC per
+    weighting (`"gauc"`, `"gauc_clicks"`); by default impressions only.
 
     Args:
         model: a tfrank model (any `RankingModel`).
@@ -86,7 +102,8 @@ def score_frame(
     outputs = predict(model, dataset) if predict else model.predict(dataset, verbose=0)
     groups = frame[group].to_numpy() if group is not None and group in frame.columns else None
     labels = {name: pd.to_numeric(frame[columns[name]]).to_numpy() for name in kinds}
-    return scores_of(kinds, labels, outputs, groups, len(frame))
+    return scores_of(kinds, labels, outputs, groups, len(frame), getattr(model, "task_masks", None),
+                     getattr(model, "gauc_weights", IMPRESSIONS))  # fmt: skip
 
 
 def score_dataset(model, dataset, predict=None) -> dict:
@@ -116,17 +133,27 @@ def score_dataset(model, dataset, predict=None) -> dict:
     else:
         labels = {name: np.concatenate([y[name] for y in labels]) for name in kinds}
     rows = len(next(iter(labels.values())))
-    return scores_of(kinds, labels, outputs, None, rows)
+    return scores_of(kinds, labels, outputs, None, rows, getattr(model, "task_masks", None))
 
 
-def scores_of(kinds, labels, outputs, groups, rows) -> dict:
+def scores_of(kinds, labels, outputs, groups, rows, task_masks=None, gauc_weights=IMPRESSIONS):
     """Metrics of each output by its kind (`model.output_kinds`), from
-    `{output: labels}` and `{output: predictions}` (or one array)."""
+    `{output: labels}` and `{output: predictions}` (or one array); an output
+    named in `task_masks` (`{task: gating task}`) is scored on the rows
+    whose gating label is 1."""
     if not isinstance(outputs, dict):
         outputs = {next(iter(kinds)): outputs}
-    scores = {
-        name: score_predictions(labels[name], outputs[name], kinds[name], groups) for name in kinds
-    }
+    task_masks = task_masks or {}
+    scores = {}
+    for name in kinds:
+        y = np.asarray(labels[name]).reshape(-1)
+        predicted = np.asarray(outputs[name]).reshape(-1)
+        rows_groups = groups
+        if name in task_masks:
+            keep = np.asarray(labels[task_masks[name]]).reshape(-1) == 1
+            y, predicted = y[keep], predicted[keep]
+            rows_groups = None if groups is None else np.asarray(groups)[keep]
+        scores[name] = score_predictions(y, predicted, kinds[name], rows_groups, gauc_weights)
     if len(kinds) == 1:
         return {**next(iter(scores.values())), "rows": rows}
     aucs = [s["auc"] for s in scores.values() if "auc" in s]

@@ -48,6 +48,10 @@ class AdaTT(MultiTaskModel):
             weights `v`: `"zeros"` (default: the residual starts off and is
             learned) or `"ones"` (each task's own experts summed from the
             start; ~0.002 AUC lower on the synthetic task pairs).
+        task_masks: dict `{task: gating task}`. Trains each listed task on
+            the rows where the gating task's label is 1 (e.g.
+            `{"purchase": "click"}`), see `MultiTaskModel`. Defaults to
+            `None`: every task on every row.
 
     Example:
 
@@ -69,7 +73,7 @@ class AdaTT(MultiTaskModel):
 
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=1,
                  expert_units=(64,), tower_units=(32,), dropout=0.0, native_initializer="zeros",
-                 **kwargs):  # fmt: skip
+                 task_masks=None, **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         count = len(normalize_tasks(tasks))
@@ -88,4 +92,5 @@ class AdaTT(MultiTaskModel):
                       shared_experts=int(shared_experts),
                       expert_units=[int(u) for u in expert_units],
                       native_initializer=native_initializer)  # fmt: skip
-        super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config, **kwargs)
+        super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config,
+                         task_masks=task_masks, **kwargs)  # fmt: skip

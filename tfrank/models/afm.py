@@ -13,6 +13,7 @@ from tfrank.models.building_blocks import (
     probability,
     transform_features,
 )
+from tfrank.models.fm_initializable import FMInitializable
 from tfrank.models.ranking_model import RankingModel
 from tfrank.optimizers.lazy_adam import adam_for
 from tfrank.registration import register_model
@@ -20,10 +21,13 @@ from tfrank.registration import register_model
 
 @register_model(
     "afm",
-    summary="FM's pairs weighted by attention; `attention_weights` returns the per-pair weights",
+    summary=(
+        "FM's pairs weighted by attention; `attention_weights` returns the per-pair weights; "
+        "optionally started from a trained FM (`AFM.from_fm`)"
+    ),
     paper="Xiao et al. 2017",
 )
-class AFM(RankingModel):
+class AFM(FMInitializable, RankingModel):
     """Attentional Factorization Machine.
 
         p = sigmoid(b + sum_f w_f + p^T sum_{i<j} a_ij (v_i ⊙ v_j))
@@ -33,12 +37,20 @@ class AFM(RankingModel):
     example: `attention_weights(features)` returns them, and
     `field_pair_names` names their columns.
 
+    As in the paper, the embeddings and first order can start from a
+    trained FM: `AFM.from_fm(fm)`, or `tfrank train --model afm` with
+    `--config pretrain_fm: true` (or `fm_model_dir: DIR`); see
+    `FMInitializable`. The first order covers the categorical and numeric
+    features; `use_crossed=True` adds the spec's hashed crossed features.
+
     Args:
         feature_spec: fitted `FeatureSpec`; one `embedding_dim` for all fields.
         attention_units: int. Attention MLP width `t`. Defaults to `16`.
         dropout: float. Dropout on the pooled pairs. Defaults to `0.0`.
         attention_l2: float. L2 on the attention kernel (the paper's λ).
             Defaults to `0.0`.
+        use_crossed: bool. First-order weights for the spec's crossed
+            features too. Defaults to `False`.
 
     Example:
 
@@ -62,7 +74,15 @@ class AFM(RankingModel):
         - [Xiao et al., 2017](https://arxiv.org/abs/1708.04617)
     """
 
-    def __init__(self, feature_spec, attention_units=16, dropout=0.0, attention_l2=0.0, **kwargs):
+    def __init__(
+        self,
+        feature_spec,
+        attention_units=16,
+        dropout=0.0,
+        attention_l2=0.0,
+        use_crossed=False,
+        **kwargs,
+    ):
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
@@ -72,11 +92,12 @@ class AFM(RankingModel):
             kernel_regularizer=l2_regularizer(attention_l2),
             name="afm_interaction",
         )(field_embeddings(spec, transformed))
-        logit = linear_logit(spec, transformed) + pairs
+        logit = linear_logit(spec, transformed, include_crossed=use_crossed) + pairs
         config = dict(
             attention_units=int(attention_units),
             dropout=float(dropout),
             attention_l2=float(attention_l2),
+            use_crossed=bool(use_crossed),
         )
         super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
 

@@ -30,14 +30,23 @@ class AutoRec(RatingModel):
 
         r_hat(u, i) = (W g(V r_i + mu) + b)_u + m      (item-based)
 
-    `g` sigmoid, identity output offset by the training mean `m`, squared
-    error on observed ratings only (the inputs are training rows `(user,
-    item, rating)`, the fitted rating hidden from the input row), L2 on `V`
-    and `W`. The observed training ratings live inside the model (see
-    `AutoRecLayer`), so the exported signature takes `(user_id, item_id)`
-    and returns `{"rating": ...}`. `tfrank train --model autorec` fills them
-    from the training rows (`AutoRec.for_training`); in Python call
-    `model.set_ratings(frame)` before fitting.
+    `g` sigmoid, identity output offset by the training mean `m`. The
+    objective is the paper's: each observed rating reconstructed from its
+    whole input vector, squared error on observed ratings only, L2 on `V`
+    and `W`:
+
+        sum_{(u, i) observed} (r_ui - r_hat(u, i))^2 + (lambda / 2) (||W||^2 + ||V||^2)
+
+    The inputs are training rows `(user, item, rating)`; a batch's loss is
+    their mean squared error plus `l2 (||W||^2 + ||V||^2)`, the paper's
+    objective divided by the `N` training ratings for `lambda = 2 N l2`.
+    A user or item with no training rating (either side of the matrix)
+    predicts `default_rating`. The observed training ratings live inside
+    the model (see `AutoRecLayer`), so the exported signature takes
+    `(user_id, item_id)` and returns `{"rating": ...}`. `tfrank train
+    --model autorec` fills them from the training rows
+    (`AutoRec.for_training`); in Python call `model.set_ratings(frame)`
+    before fitting.
 
     Args:
         feature_spec: fitted `FeatureSpec` holding exactly `user_feature` and
@@ -49,12 +58,14 @@ class AutoRec(RatingModel):
             rows among 1e-4..1e-1).
         global_mean: float. `m`; `tfrank train` sets it from the training
             ratings. Defaults to `3.5`.
-        default_rating: float. Prediction for a row with no training rating:
-            an unseen item (I-AutoRec) or user (U-AutoRec). Defaults to `3.0`.
+        default_rating: float. Prediction for a user or an item with no
+            training rating (the paper's 3 on a 1-5 scale). Defaults to
+            `3.0`.
         rating_range: `(low, high)` inference clip. Defaults to `(1.0, 5.0)`.
         mask_target: bool. Hide the fitted rating from its own input row in
-            training (the paper does not; on ML-100K u1 it lowers test RMSE
-            from 0.987 to 0.968 at L2 1e-4). Defaults to `True`.
+            training, a denoising variant the paper does not use (on ML-100K
+            u1 it lowered test RMSE from 0.987 to 0.968 at L2 1e-4).
+            Defaults to `False`.
         user_feature, item_feature: str. Defaults to `"user_id"`, `"item_id"`.
 
     Example:
@@ -72,6 +83,9 @@ class AutoRec(RatingModel):
     >>> unseen = pd.DataFrame({"user_id": [0], "item_id": [999]})   # an item nobody rated
     >>> model.predict(unseen, verbose=0).tolist()  # default_rating
     [[3.0]]
+    >>> new_user = pd.DataFrame({"user_id": [999], "item_id": [0]})   # a user with no rating
+    >>> model.predict(new_user, verbose=0).tolist()
+    [[3.0]]
 
     References:
         - [Sedhain et al., 2015](https://doi.org/10.1145/2740908.2742726)
@@ -86,7 +100,7 @@ class AutoRec(RatingModel):
         global_mean=3.5,
         default_rating=3.0,
         rating_range=(1.0, 5.0),
-        mask_target=True,
+        mask_target=False,
         user_feature="user_id",
         item_feature="item_id",
         **kwargs,

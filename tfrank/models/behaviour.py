@@ -45,10 +45,15 @@ def embed_behaviours(spec: FeatureSpec, transformed: dict, mba_l2: float = 0.0) 
     categorical sequence (`[batch, steps, dim]`, the table it shares), from
     one `EmbeddingBank` named "embeddings" (mini-batch-aware L2 optional)."""
     ids, masks = behaviour_ids(spec, transformed)
-    bank = EmbeddingBank(
+    return behaviour_bank(spec, mba_l2)(ids, masks=masks)
+
+
+def behaviour_bank(spec: FeatureSpec, mba_l2: float = 0.0) -> EmbeddingBank:
+    """The "embeddings" bank of a behaviour model: candidate features and
+    the histories that share their tables."""
+    return EmbeddingBank(
         behaviour_bank_features(spec), output_mode="dict", mba_l2=mba_l2, name="embeddings"
     )
-    return bank(ids, masks=masks)
 
 
 def behaviour_ids(spec: FeatureSpec, transformed: dict) -> tuple[dict, dict]:
@@ -87,36 +92,57 @@ def query_keys_mask(spec: FeatureSpec, transformed: dict, embedded: dict, group)
     return query[0], keys[0], transformed["masks"][primary]
 
 
-def profile_vector(spec: FeatureSpec, transformed: dict, embedded: dict):
+def profile_vector(spec: FeatureSpec, transformed: dict, embedded: dict, skip_numeric=()):
     """Every categorical embedding (user, candidate, context) and the
-    normalized numerics, side by side: `[batch, width]`."""
+    normalized numerics but `skip_numeric`, side by side: `[batch, width]`."""
     parts = [embedded[f.name] for f in spec.categorical]
-    if spec.numeric:
+    kept = [i for i, f in enumerate(spec.numeric) if f.name not in skip_numeric]
+    if len(kept) == len(spec.numeric) and kept:
         parts.append(transformed["numeric"])
+    elif kept:
+        parts.append(ops.take(transformed["numeric"], np.array(kept, "int32"), axis=1))
     return parts[0] if len(parts) == 1 else ops.concatenate(parts, -1)
 
 
-def embedding_frequencies(model, dataset) -> dict:
-    """`{feature: per-id count}` over a dataset of `(features, label)`
-    batches: how often each id is read (history entries included), the
-    `n_j` of mini-batch-aware L2."""
+def embedding_frequencies(model, data) -> dict:
+    """`{feature: per-id count}`: how often each id is read (history entries
+    included), the `n_j` of mini-batch-aware L2. `data`: a dataset of
+    `(features, label)` batches, or a dict of feature arrays.
+
+    Ids are counted after the vocabulary lookup, so counts land on the rows
+    the bank reads, whether or not the model's transform looks sequences up
+    (SIM's does not: it looks up only the steps its search reads).
+    """
     spec, transform = model.feature_spec, model.get_layer("features")
     counts = {}
-    for features, _ in dataset:
+    for features in _feature_batches(data):
         out = transform(features)
         for f in spec.categorical:
-            ids = np.asarray(out["ids"][f.name])
-            counts.setdefault(f.name, []).append(ids)
+            counts.setdefault(f.name, []).append(np.asarray(out["ids"][f.name]).ravel())
         for f in spec.sequence:
             if f.shares:
-                ids = np.asarray(out["sequences"][f.name])[np.asarray(out["masks"][f.name])]
-                counts.setdefault(f.name, []).append(ids)
+                steps = out["sequences"][f.name]
+                if not transform.lookup_sequences:
+                    steps = transform.lookup(f.name, steps)
+                read = np.asarray(out["masks"][f.name])
+                counts.setdefault(f.name, []).append(np.asarray(steps)[read])
     return {
         name: np.bincount(
-            np.concatenate(parts), minlength=spec[spec.owner_of(name)].vocabulary_size
+            np.concatenate(parts).astype("int64"),
+            minlength=spec[spec.owner_of(name)].vocabulary_size,
         )
         for name, parts in counts.items()
     }
+
+
+def _feature_batches(data, batch_size=4096):
+    if isinstance(data, dict):
+        rows = len(next(iter(data.values())))
+        for start in range(0, rows, batch_size):
+            yield {name: values[start : start + batch_size] for name, values in data.items()}
+        return
+    for element in data:
+        yield element[0] if isinstance(element, tuple) else element
 
 
 def activation_tower(x, units, activation="prelu", dropout=0.0, name="mlp"):

@@ -35,6 +35,8 @@ class BehaviourModel(RankingModel):
     """
 
     family_name = "behaviour"
+    # Per-user AUC weighted by impressions (the DIN paper's) and by clicks.
+    gauc_weights = ("impressions", "clicks")
     data_sources = BEHAVIOUR_SOURCES
     accepts_sequences = True
 
@@ -46,6 +48,23 @@ class BehaviourModel(RankingModel):
             bank = model.get_layer("embeddings")
             bank.set_frequencies(embedding_frequencies(model, train_data))
         return model
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        if not self.get_layer("embeddings").has_frequencies:
+            self.count_frequencies(x, y)
+        return super().fit(x, y, *args, **kwargs)
+
+    def count_frequencies(self, x, y=None):
+        """Counts each id's reads in `x` (a DataFrame, feature arrays or a
+        finite dataset of batches) as mini-batch-aware L2's `n_j`."""
+        features, _ = self._adapt(x, y, with_labels=True)
+        if hasattr(features, "cardinality") and int(features.cardinality()) == -1:
+            raise ValueError(
+                "mba_l2 needs each id's training frequency, and this dataset repeats "
+                "forever: call model.count_frequencies(<one pass of the training data>) "
+                "before fit."
+            )
+        self.get_layer("embeddings").set_frequencies(embedding_frequencies(self, features))
 
     def embed(self, transformed):
         """The "embeddings" bank applied to transformed features: `{name:

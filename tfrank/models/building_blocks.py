@@ -98,10 +98,14 @@ def logit_layer(inputs, name="logit"):
     return keras.layers.Dense(1, name=name)(inputs)
 
 
-def linear_logit(spec: FeatureSpec, transformed: dict, name="linear", regularizer=None):
-    """`[batch, 1]` first-order term over categorical, crossed and numeric features."""
+def linear_logit(
+    spec: FeatureSpec, transformed: dict, name="linear", regularizer=None, include_crossed=True
+):
+    """`[batch, 1]` first-order term over categorical and numeric features,
+    and the spec's crossed features unless `include_crossed=False` (wide
+    models read crosses; a factorization machine's first order does not)."""
     return LinearTerm(
-        bank_features(spec, include_crossed=True),
+        bank_features(spec, include_crossed=include_crossed),
         num_numeric=len(spec.numeric),
         kernel_regularizer=regularizer,
         name=name,

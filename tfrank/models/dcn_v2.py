@@ -24,7 +24,7 @@ _STRUCTURES = ("stacked", "parallel")
     "dcn_v2",
     summary=(
         "cross layers x₀ ⊙ (W_l x_l + b_l) + x_l, W full rank, low rank or a gated "
-        "mixture of low-rank experts; stacked or parallel"
+        "mixture of low-rank experts x₀ ⊙ (U_i g(C_i g(V_iᵀ x_l)) + b_l); stacked or parallel"
     ),
     paper="Wang et al. 2021",
 )
@@ -36,7 +36,13 @@ class DCNv2(RankingModel):
         parallel: p = sigmoid(w^T [x_L; MLP(x_0)] + b)
 
     `W_l` is full rank, low rank `U_l V_l^T` (`projection_dim`), or a
-    gated mixture of low-rank experts (`num_experts > 1`); see `CrossLayer`.
+    gated mixture of low-rank experts (`num_experts > 1`, DCN-Mix):
+
+        x_{l+1} = sum_i G_i(x_l) E_i(x_l) + x_l,   G = softmax(x_l W_g)
+        E_i(x_l) = x_0 ⊙ (U_i g(C_i g(V_i^T x_l)) + b_l)
+
+    with an `r × r` matrix `C_i` per expert, `g` the `expert_activation`
+    and one bias `b_l` shared by the experts; see `CrossLayer`.
 
     Args:
         feature_spec: fitted `FeatureSpec` (embedding widths may differ).
@@ -44,6 +50,11 @@ class DCNv2(RankingModel):
         num_cross_layers: int. Defaults to `3`.
         projection_dim: int or None. Low rank `r`. Defaults to `None`.
         num_experts: int. Experts per cross layer. Defaults to `1`.
+        expert_form: str. `"dcn_mix"` (the paper's experts, above) or
+            `"low_rank"` (no `C_i`, `g` once, a bias per expert:
+            `x_0 ⊙ (U_i g(V_i^T x_l) + b_i)`). Defaults to `"dcn_mix"`.
+        expert_activation: str or None. `g`. Defaults to `None`: `"tanh"`
+            for `"dcn_mix"` experts, linear for `"low_rank"` ones.
         hidden_units: list of int. MLP widths. Defaults to `(400, 400, 400)`.
         dropout: float. Defaults to `0.0`.
         batch_norm: bool. Defaults to `False`.
@@ -70,6 +81,8 @@ class DCNv2(RankingModel):
         num_cross_layers=3,
         projection_dim=None,
         num_experts=1,
+        expert_form="dcn_mix",
+        expert_activation=None,
         hidden_units=(400, 400, 400),
         dropout=0.0,
         batch_norm=False,
@@ -83,7 +96,11 @@ class DCNv2(RankingModel):
         x = x0
         for i in range(num_cross_layers):
             x = CrossLayer(
-                projection_dim=projection_dim, num_experts=num_experts, name=f"cross_{i}"
+                projection_dim=projection_dim,
+                num_experts=num_experts,
+                expert_form=expert_form,
+                expert_activation=expert_activation,
+                name=f"cross_{i}",
             )(x0, x)
         mlp = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")
         if structure == "stacked":
@@ -95,6 +112,8 @@ class DCNv2(RankingModel):
             num_cross_layers=int(num_cross_layers),
             projection_dim=projection_dim,
             num_experts=int(num_experts),
+            expert_form=expert_form,
+            expert_activation=expert_activation,
             hidden_units=[int(u) for u in hidden_units],
             dropout=float(dropout),
             batch_norm=bool(batch_norm),

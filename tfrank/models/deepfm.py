@@ -33,7 +33,9 @@ class DeepFM(RankingModel):
         y_DNN = w^T MLP([v_1; v_2; ...; v_n]) + c
 
     The FM and the MLP read the same field embeddings `v_i` (no
-    pre-training, unlike FNN), and are trained jointly.
+    pre-training, unlike FNN), and are trained jointly. As in the paper, the
+    first order covers the categorical and numeric features;
+    `use_crossed=True` adds the spec's hashed crossed features to it.
 
     Args:
         feature_spec: fitted `FeatureSpec`; one `embedding_dim` for all fields.
@@ -41,6 +43,8 @@ class DeepFM(RankingModel):
         dropout: float. Dropout after each MLP layer. Defaults to `0.0`.
         batch_norm: bool. Batch norm in the MLP. Defaults to `False`.
         embedding_l2: float. L2 penalty on the embeddings. Defaults to `0.0`.
+        use_crossed: bool. First-order weights for the spec's crossed
+            features too. Defaults to `False`.
 
     Example:
 
@@ -67,6 +71,7 @@ class DeepFM(RankingModel):
         dropout=0.0,
         batch_norm=False,
         embedding_l2=0.0,
+        use_crossed=False,
         **kwargs,
     ):
         spec = as_feature_spec(feature_spec)
@@ -74,7 +79,7 @@ class DeepFM(RankingModel):
         transformed = transform_features(spec, inputs)
         regularizer = l2_regularizer(embedding_l2)
         embeddings = field_embeddings(spec, transformed, regularizer)
-        linear = linear_logit(spec, transformed)
+        linear = linear_logit(spec, transformed, include_crossed=use_crossed)
         fm = FMInteraction(name="fm_interaction")(embeddings)
         flat = ops.reshape(embeddings, (-1, embeddings.shape[1] * embeddings.shape[2]))
         hidden = MLPBlock(hidden_units, dropout=dropout, batch_norm=batch_norm, name="mlp")(flat)
@@ -85,5 +90,6 @@ class DeepFM(RankingModel):
             dropout=float(dropout),
             batch_norm=bool(batch_norm),
             embedding_l2=float(embedding_l2),
+            use_crossed=bool(use_crossed),
         )
         super().__init__(inputs, probability(logit), spec, config=config, **kwargs)

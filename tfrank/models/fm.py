@@ -28,12 +28,17 @@ class FM(RankingModel):
         p = sigmoid(b + sum_f w_f + sum_{i<j} <v_i, v_j>)
 
     with `v_i` the embedding of field `i` (for a numeric field `x_i v_i`);
-    the pairwise sum is computed in O(n k) by `FMInteraction`.
+    the pairwise sum is computed in O(n k) by `FMInteraction`. The first
+    order `sum_f w_f` covers the categorical and numeric features, as in
+    Rendle's FM; `use_crossed=True` adds weights for the spec's hashed
+    crossed features (a wide part the paper does not have).
 
     Args:
         feature_spec: fitted `FeatureSpec`; all fields must share one
             `embedding_dim`.
         embedding_l2: float. L2 penalty on the embeddings. Defaults to `0.0`.
+        use_crossed: bool. First-order weights for the spec's crossed
+            features too. Defaults to `False`.
 
     Example:
 
@@ -53,16 +58,17 @@ class FM(RankingModel):
         - [Rendle, 2010](https://www.csie.ntu.edu.tw/~b97053/paper/Rendle2010FM.pdf)
     """
 
-    def __init__(self, feature_spec, embedding_l2=0.0, **kwargs):
+    def __init__(self, feature_spec, embedding_l2=0.0, use_crossed=False, **kwargs):
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         transformed = transform_features(spec, inputs)
         regularizer = l2_regularizer(embedding_l2)
         embeddings = field_embeddings(spec, transformed, regularizer)
-        linear = linear_logit(spec, transformed)
+        linear = linear_logit(spec, transformed, include_crossed=use_crossed)
         logit = linear + FMInteraction(name="fm_interaction")(embeddings)
         config = dict(
             embedding_l2=float(embedding_l2),
+            use_crossed=bool(use_crossed),
         )
         super().__init__(inputs, probability(logit), spec, config=config, **kwargs)
 

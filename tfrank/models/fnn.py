@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-import keras
 import numpy as np
 from keras import ops
 
@@ -21,6 +18,7 @@ from tfrank.models.building_blocks import (
     transform_features,
 )
 from tfrank.models.fm import FM
+from tfrank.models.fm_initializable import load_or_train_fm
 from tfrank.models.ranking_model import RankingModel
 from tfrank.registration import register_model
 
@@ -118,30 +116,12 @@ class FNN(RankingModel):
     @classmethod
     def for_training(cls, feature_spec, config=None, train_data=None, validation_data=None):
         config = dict(config or {})
-        fm_dir = config.pop("fm_model_dir", None)
-        fm_epochs = int(config.pop("fm_epochs", 3))
-        if fm_dir:
-            fm = keras.models.load_model(os.path.join(fm_dir, "model.keras"))
-            if not isinstance(fm, FM):
-                raise ValueError(f"{fm_dir} holds a {type(fm).__name__}, not an FM.")
-            if fm.feature_spec.input_names != feature_spec.input_names:
-                raise ValueError(
-                    f"The FM in {fm_dir} takes {fm.feature_spec.input_names}, "
-                    f"the data has {feature_spec.input_names}."
-                )
-        else:
-            if train_data is None:
-                raise ValueError("FNN needs a trained FM: pass fm_model_dir or training data.")
-            fm = FM(feature_spec)
-            fm.compile()
-            stop = keras.callbacks.EarlyStopping(
-                monitor="val_auc", mode="max", patience=1, restore_best_weights=True
-            )
-            fm.fit(
-                train_data,
-                validation_data=validation_data,
-                epochs=fm_epochs,
-                callbacks=[stop] if validation_data is not None else [],
-                verbose=0,
-            )
+        fm = load_or_train_fm(
+            feature_spec,
+            config.pop("fm_model_dir", None),
+            int(config.pop("fm_epochs", 3)),
+            train_data,
+            validation_data,
+            needed_by="FNN",
+        )
         return cls.from_fm(fm, **config)

@@ -25,6 +25,10 @@ class MMoE(MultiTaskModel):
         expert_units: list of int. Each expert's MLP. Defaults to `(64,)`.
         tower_units: list of int. Defaults to `(32,)`.
         dropout: float. Defaults to `0.0`.
+        task_masks: dict `{task: gating task}`. Trains each listed task on
+            the rows where the gating task's label is 1 (e.g.
+            `{"purchase": "click"}`), see `MultiTaskModel`. Defaults to
+            `None`: every task on every row.
 
     Example:
 
@@ -44,7 +48,7 @@ class MMoE(MultiTaskModel):
     """
 
     def __init__(self, feature_spec, tasks, num_experts=8, expert_units=(64,), tower_units=(32,),
-                 dropout=0.0, **kwargs):  # fmt: skip
+                 dropout=0.0, task_masks=None, **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         count = len(normalize_tasks(tasks))
@@ -53,4 +57,5 @@ class MMoE(MultiTaskModel):
         vectors = mixture(shared_input(spec, inputs))
         config = {"num_experts": int(num_experts),
                   "expert_units": [int(u) for u in expert_units]}  # fmt: skip
-        super().__init__(inputs, vectors, spec, tasks, tower_units, dropout, config, **kwargs)
+        super().__init__(inputs, vectors, spec, tasks, tower_units, dropout, config,
+                         task_masks=task_masks, **kwargs)  # fmt: skip

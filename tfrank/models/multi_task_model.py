@@ -10,6 +10,11 @@ from tfrank.data.sources import MULTITASK_SOURCES
 from tfrank.layers.core.mlp_block import MLPBlock
 from tfrank.models.building_blocks import flat_embeddings, transform_features
 from tfrank.models.ranking_model import RankingModel
+from tfrank.models.task_masks import (
+    normalize_task_masks,
+    task_sample_spaces,
+    task_sample_weights,
+)
 
 _LOSSES = {"binary_crossentropy": "binary_crossentropy", "bce": "binary_crossentropy",
            "mse": "mean_squared_error", "mean_squared_error": "mean_squared_error"}  # fmt: skip
@@ -33,6 +38,14 @@ class MultiTaskModel(RankingModel):
       weight, AUC (binary) or RMSE (regression) per task.
     - Training stops early on the mean validation AUC of the binary tasks
       (`val_auc`), or the mean RMSE when there are none.
+    - `task_masks`: `{task: gating task}` trains a task on a sample space,
+      the rows where the gating (binary) task's label is 1: e.g.
+      `{"purchase": "click"}` fits conversion on clicked rows only, the
+      click space in which the ESMM paper defines CVR. Its loss is the mean
+      over those rows, `L_t = sum_i [y_g,i = 1] l_t,i / sum_i [y_g,i = 1]`
+      (rows outside have no gradient), and its metrics, in `fit` logs and
+      in `score`, are over those rows too. Defaults to none: every task on
+      every row.
 
     The multi-task family reads `synthetic` (the default, `SyntheticMultiTask`:
     two tasks whose relatedness is set as in the MMoE paper), `census:PATH`,
@@ -54,8 +67,9 @@ class MultiTaskModel(RankingModel):
     data_sources = MULTITASK_SOURCES
 
     def __init__(self, inputs, task_vectors, feature_spec, tasks, tower_units, dropout,
-                 config, **kwargs):  # fmt: skip
+                 config, task_masks=None, **kwargs):  # fmt: skip
         tasks = normalize_tasks(tasks)
+        task_masks = normalize_task_masks(task_masks, tasks)
         if len(task_vectors) != len(tasks):
             raise ValueError(f"{len(task_vectors)} task vectors for {len(tasks)} tasks.")
         outputs = {}
@@ -69,7 +83,7 @@ class MultiTaskModel(RankingModel):
                 value
             )
         config = dict(config, tasks=tasks, tower_units=[int(u) for u in tower_units],
-                      dropout=float(dropout))  # fmt: skip
+                      dropout=float(dropout), task_masks=task_masks)  # fmt: skip
         super().__init__(inputs, outputs, feature_spec, config=config, **kwargs)
 
     @property
@@ -115,6 +129,18 @@ class MultiTaskModel(RankingModel):
             metrics=metrics if metrics is not None else default_metrics,
             **kwargs,
         )
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        # Every training path (fit, the multi-worker loop) reaches the loss
+        # here, so the sample spaces apply to all of them.
+        weights = task_sample_weights(self.task_names, self.task_masks, y, sample_weight)
+        return super().compute_loss(x, y, y_pred, weights, training=training)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        y, y_pred, sample_weight = task_sample_spaces(
+            self.task_names, self.task_masks, y, y_pred, sample_weight
+        )
+        return super().compute_metrics(x, y, y_pred, sample_weight)
 
     def training_callbacks(self) -> list:
         return [MeanTaskMetric(self.tasks)]

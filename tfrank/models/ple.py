@@ -41,6 +41,10 @@ class PLE(MultiTaskModel):
         expert_units: list of int. Defaults to `(64,)`.
         tower_units: list of int. Defaults to `(32,)`.
         dropout: float. Defaults to `0.0`.
+        task_masks: dict `{task: gating task}`. Trains each listed task on
+            the rows where the gating task's label is 1 (e.g.
+            `{"purchase": "click"}`), see `MultiTaskModel`. Defaults to
+            `None`: every task on every row.
 
     Example:
 
@@ -61,7 +65,8 @@ class PLE(MultiTaskModel):
     """
 
     def __init__(self, feature_spec, tasks, levels=2, task_experts=2, shared_experts=2,
-                 expert_units=(64,), tower_units=(32,), dropout=0.0, **kwargs):  # fmt: skip
+                 expert_units=(64,), tower_units=(32,), dropout=0.0, task_masks=None,
+                 **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         count = len(normalize_tasks(tasks))
@@ -76,4 +81,5 @@ class PLE(MultiTaskModel):
         config = dict(levels=int(levels), task_experts=int(task_experts),
                       shared_experts=int(shared_experts),
                       expert_units=[int(u) for u in expert_units])  # fmt: skip
-        super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config, **kwargs)
+        super().__init__(inputs, streams, spec, tasks, tower_units, dropout, config,
+                         task_masks=task_masks, **kwargs)  # fmt: skip

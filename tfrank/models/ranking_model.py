@@ -188,6 +188,8 @@ class RankingModel(keras.Model):
                                      seed, stream)  # fmt: skip
         source = cls.load_data(data, seed) if isinstance(data, str) else data
         spec = _feature_spec(features, source)
+        if features is None:
+            spec = cls.default_feature_spec(spec, source.frame, config or {})
         label = cls.label_of(source, config)
         _check_table(source, spec, label)
         if validation_data is not None:
@@ -220,6 +222,12 @@ class RankingModel(keras.Model):
             validation_name=validation_name, labelled_rows=(train_frame, label),
             train_from=train_from,
         )  # fmt: skip
+
+    @classmethod
+    def default_feature_spec(cls, spec: FeatureSpec, frame, config: dict) -> FeatureSpec:
+        """The data's default spec as this model, with `config`, reads it
+        (a model that needs a column the default leaves out adds it)."""
+        return spec
 
     @classmethod
     def _streams(cls, data: str, stream) -> bool:

@@ -25,6 +25,10 @@ class SharedBottom(MultiTaskModel):
         bottom_units: list of int. Defaults to `(256, 128)`.
         tower_units: list of int. Each task's tower. Defaults to `(64,)`.
         dropout: float. Defaults to `0.0`.
+        task_masks: dict `{task: gating task}`. Trains each listed task on
+            the rows where the gating task's label is 1 (e.g.
+            `{"purchase": "click"}`), see `MultiTaskModel`. Defaults to
+            `None`: every task on every row.
 
     Example:
 
@@ -42,11 +46,11 @@ class SharedBottom(MultiTaskModel):
     """
 
     def __init__(self, feature_spec, tasks, bottom_units=(256, 128), tower_units=(64,),
-                 dropout=0.0, **kwargs):  # fmt: skip
+                 dropout=0.0, task_masks=None, **kwargs):  # fmt: skip
         spec = as_feature_spec(feature_spec)
         inputs = make_inputs(spec)
         bottom = MLPBlock(bottom_units, dropout=dropout, name="bottom")(shared_input(spec, inputs))
         count = len(tasks)
         config = {"bottom_units": [int(u) for u in bottom_units]}
         super().__init__(inputs, [bottom] * count, spec, tasks, tower_units, dropout, config,
-                         **kwargs)  # fmt: skip
+                         task_masks=task_masks, **kwargs)  # fmt: skip

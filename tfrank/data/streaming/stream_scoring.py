@@ -56,6 +56,7 @@ def score_stream(model, source: StreamSource, batch_size: int = 4096, verbose: i
         {name: np.concatenate(parts) for name, parts in outputs.items()},
         None,
         rows,
+        getattr(model, "task_masks", None),
     )
 
 

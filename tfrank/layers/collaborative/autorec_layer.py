@@ -22,10 +22,23 @@ class AutoRecLayer(keras.layers.Layer):
     it is the model's input, so it travels inside `.keras` files and
     SavedModels. Only the queried column of `W` and `b` is computed.
 
-    Rows with no observed rating (an item or user unseen in training, or the
-    out-of-vocabulary row) predict `default_rating`, as the paper does; with
-    `rating_range`, inference outputs are clipped to it (training outputs
-    are not, so gradients never vanish at the bounds).
+    The paper's objective (Sedhain et al., eq. 2) reconstructs every observed
+    entry from its whole row and is fitted one observed entry `(r, c)` at a
+    time here, with squared error on that entry and L2 on `V` and `W`:
+
+        sum_{(r, c) observed} (R[r, c] - r_hat(R[r])[c])^2
+            + (lambda / 2) (||W||^2 + ||V||^2)
+
+    `mask_target=True` hides the fitted entry from its input row in training
+    instead (a denoising variant; the paper does not).
+
+    An entry whose row or column has no observed rating (an item or a user
+    unseen in training, or the out-of-vocabulary id on either side)
+    predicts `default_rating`, the paper's convention for new users and
+    items: the row gives the encoder nothing to read, and the column's
+    decoder weights were never fitted. With `rating_range`, inference
+    outputs are clipped to it (training outputs are not, so gradients never
+    vanish at the bounds).
 
     Args:
         num_rows, num_columns: int. Matrix shape (items x users for
@@ -37,7 +50,7 @@ class AutoRecLayer(keras.layers.Layer):
         default_rating: float. Defaults to `3.0`.
         rating_range: `(low, high)` or `None`. Defaults to `(1.0, 5.0)`.
         mask_target: bool. In training, hide the fitted entry `(r, c)` from
-            the input row. Defaults to `True`.
+            the input row. Defaults to `False` (the paper's objective).
 
     Example:
 
@@ -46,6 +59,8 @@ class AutoRecLayer(keras.layers.Layer):
     >>> predicted = ops.convert_to_numpy(layer(ops.array([0, 2]), ops.array([3, 0])))
     >>> predicted.shape, float(predicted[1, 0])   # row 2 has no rating: default_rating
     ((2, 1), 3.0)
+    >>> float(ops.convert_to_numpy(layer(ops.array([0]), ops.array([0])))[0, 0])  # nor column 0
+    3.0
     >>> bool(1.0 <= predicted[0, 0] <= 5.0)   # inference clips to rating_range
     True
     >>> tuple(layer.reconstruct(ops.array([0])).shape)   # row 0, every column
@@ -65,7 +80,7 @@ class AutoRecLayer(keras.layers.Layer):
         global_mean=0.0,
         default_rating=3.0,
         rating_range=(1.0, 5.0),
-        mask_target=True,
+        mask_target=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -109,7 +124,9 @@ class AutoRecLayer(keras.layers.Layer):
         out_kernel = ops.take(self.decoder_kernel, columns, axis=0)
         predicted = ops.sum(hidden * out_kernel, axis=-1) + ops.take(self.decoder_bias, columns)
         predicted = predicted + self.global_mean
-        known = ops.any(ops.not_equal(observed, 0.0), axis=-1)
+        rated_row = ops.any(ops.not_equal(observed, 0.0), axis=-1)
+        rated_column = ops.any(ops.not_equal(ops.take(self.ratings, columns, axis=1), 0.0), axis=0)
+        known = ops.logical_and(rated_row, rated_column)
         predicted = ops.where(known, predicted, self.default_rating)
         if self.rating_range and not training:
             predicted = ops.clip(predicted, *self.rating_range)

@@ -31,9 +31,11 @@ class EmbeddingBank(keras.layers.Layer):
         mba_l2: float. Mini-batch-aware L2 (DIN paper, eq. 4): in training,
             adds `mba_l2 * sum_j ||w_j||^2 / n_j` over the rows `j` the
             batch reads (each once, however often it occurs), `n_j` the
-            row's training frequency (`set_frequencies`; 1 until set). A
-            full-table L2 would touch every row every step; this touches the
-            rows in the batch and shrinks rare ones hardest. Defaults to `0.0`.
+            row's training frequency (`set_frequencies`; the behaviour
+            models count them before their first `fit`). A full-table L2
+            would touch every row every step; this touches the rows in the
+            batch (its cost grows with the batch, not the table) and shrinks
+            rare ones hardest. Defaults to `0.0`.
 
     Call arguments:
         ids: dict of int ids, each `[batch]` (more trailing dims allowed in
@@ -126,6 +128,18 @@ class EmbeddingBank(keras.layers.Layer):
                     name=f"frequencies_{width}", shape=(rows,), initializer="ones",
                     trainable=False,
                 )  # fmt: skip
+            # Saved with the model, so a reloaded model is not counted again.
+            self.frequencies_counted = self.add_weight(
+                name="frequencies_counted", shape=(), initializer="zeros", trainable=False
+            )
+
+    @property
+    def has_frequencies(self) -> bool:
+        """Whether `set_frequencies` gave this bank its `n_j` (always true
+        without `mba_l2`, which is the only reader of them)."""
+        if not self.mba_l2:
+            return True
+        return self.built and bool(ops.convert_to_numpy(self.frequencies_counted))
 
     def offsets(self, names):
         return np.array([self._offsets[n] for n in names], dtype="int32")
@@ -144,6 +158,8 @@ class EmbeddingBank(keras.layers.Layer):
                     start = self._offsets[name]
                     total[start : start + len(c)] += c
             self.frequencies[key].assign(np.maximum(total, 1.0))
+        if self.mba_l2:
+            self.frequencies_counted.assign(1.0)
 
     def call(self, ids, masks=None, training=None):
         if training and self.mba_l2:
@@ -182,9 +198,16 @@ class EmbeddingBank(keras.layers.Layer):
                 ]
             )
             table, frequency = self.tables[str(width)], self.frequencies[str(width)]
-            # Each row read k times in the batch counts 1/k per read: once in all.
-            reads = ops.scatter(ops.expand_dims(rows, 1), read, ops.shape(frequency))
-            share = read / (ops.maximum(ops.take(reads, rows), 1.0) * gather_rows(frequency, rows))
+            # Each row read k times in the batch counts 1/k per read: once in
+            # all. k comes from the sorted reads (O(reads log reads)), not from
+            # a table-sized scatter; unread entries sort apart as row -1.
+            keyed = ops.where(read > 0, rows, -1)
+            ordered = ops.sort(keyed)
+            times = ops.searchsorted(ordered, keyed, side="right") - ops.searchsorted(
+                ordered, keyed, side="left"
+            )
+            times = ops.maximum(ops.cast(times, "float32"), 1.0)
+            share = read / (times * gather_rows(frequency, rows))
             norms = ops.sum(ops.square(gather_rows(table, rows)), axis=-1)
             penalty = penalty + ops.sum(share * norms)
         return self.mba_l2 * penalty

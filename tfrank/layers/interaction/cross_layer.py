@@ -8,6 +8,7 @@ from keras import ops
 from tfrank.registration import register_layer
 
 _KINDS = ("v1", "v2")
+_EXPERT_FORMS = ("dcn_mix", "low_rank")
 
 
 @register_layer
@@ -18,18 +19,34 @@ class CrossLayer(keras.layers.Layer):
       `x_{l+1} = x_0 (x_l^T w_l) + b_l + x_l` (rank one, `2d` weights).
     - `kind="v2"`, full rank: `x_{l+1} = x_0 ⊙ (W_l x_l + b_l) + x_l`.
     - `kind="v2"`, `projection_dim=r`: low rank `W = U V^T` (`2dr` weights).
-    - `kind="v2"`, `num_experts=K > 1`: mixture of low-rank experts,
-      `x_{l+1} = sum_e G_e(x_l) x_0 ⊙ (V_e g(U_e^T x_l) + b_e) + x_l`, with
-      `G = softmax(x_l W_g)` (gates sum to 1 per example) and `g` the
-      optional `expert_activation` in the projected space.
+    - `kind="v2"`, `num_experts=K > 1`: a mixture of low-rank experts
+      (DCN-Mix), `x_{l+1} = sum_i G_i(x_l) E_i(x_l) + x_l` with
+      `G = softmax(x_l W_g)` (gates sum to 1 per example) and, for
+      `expert_form="dcn_mix"` (the paper's equation),
+      `E_i(x_l) = x_0 ⊙ (U_i g(C_i g(V_i^T x_l)) + b_l)`: `V_i^T`
+      projects to `r` dimensions, the `r × r` matrix `C_i` transforms
+      there between two nonlinearities `g`, `U_i` projects back, and the
+      bias `b_l` is shared by the experts. `expert_form="low_rank"` is the
+      earlier form without `C_i`, `g` applied once and one bias per
+      expert: `E_i(x_l) = x_0 ⊙ (U_i g(V_i^T x_l) + b_i)`.
+
+    The weights are stored row-major: `u_kernel[i]` is `V_i` (`d × r`, the
+    down projection), `c_kernel[i]` is `C_i^T` and `v_kernel[i]` is
+    `U_i^T` (`r × d`), so the single-expert low rank reads
+    `x_0 ⊙ (x_l u v + b) + x_l` as keras-rs' `FeatureCross` does.
 
     Args:
         kind: str. `"v1"` or `"v2"`. Defaults to `"v2"`.
         projection_dim: int or None. Rank `r` of `W` (v2). Defaults to `None`
             (full rank); required when `num_experts > 1`.
         num_experts: int. Low-rank experts (v2). Defaults to `1`.
-        expert_activation: activation `g` inside each expert. Defaults to
-            `None` (linear, as plain low rank).
+        expert_form: str. `"dcn_mix"` or `"low_rank"`, the experts of a
+            mixture (see above). Defaults to `"dcn_mix"`.
+        expert_activation: activation `g` in the projected space. Defaults
+            to `None`: `"tanh"` for `"dcn_mix"` experts (the paper leaves
+            `g` open; tanh as in DeepCTR-Torch's and FuxiCTR's DCN-Mix,
+            torchrec uses relu), linear otherwise (plain low rank,
+            `"low_rank"` experts).
         use_bias: bool. Defaults to `True`.
         kernel_initializer: Defaults to `"glorot_uniform"`.
         kernel_regularizer: optional regularizer of the kernels.
@@ -61,6 +78,7 @@ class CrossLayer(keras.layers.Layer):
         kind="v2",
         projection_dim=None,
         num_experts=1,
+        expert_form="dcn_mix",
         expert_activation=None,
         use_bias=True,
         kernel_initializer="glorot_uniform",
@@ -70,6 +88,10 @@ class CrossLayer(keras.layers.Layer):
         super().__init__(**kwargs)
         if kind not in _KINDS:
             raise ValueError(f"kind must be one of {_KINDS}. Received: kind={kind!r}")
+        if expert_form not in _EXPERT_FORMS:
+            raise ValueError(
+                f"expert_form must be one of {_EXPERT_FORMS}. Received: expert_form={expert_form!r}"
+            )
         if num_experts < 1:
             raise ValueError(f"num_experts must be >= 1. Received: {num_experts}")
         if kind == "v1" and (projection_dim or num_experts > 1):
@@ -79,6 +101,9 @@ class CrossLayer(keras.layers.Layer):
         self.kind = kind
         self.projection_dim = projection_dim
         self.num_experts = int(num_experts)
+        self.expert_form = expert_form
+        if expert_activation is None and self._dcn_mix:
+            expert_activation = "tanh"
         self.expert_activation = keras.activations.get(expert_activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
@@ -103,10 +128,17 @@ class CrossLayer(keras.layers.Layer):
         else:
             self.u_kernel = weight("u_kernel", (experts, d, rank))
             self.v_kernel = weight("v_kernel", (experts, rank, d))
+            if self._dcn_mix:
+                self.c_kernel = weight("c_kernel", (experts, rank, rank))
             if experts > 1:
                 self.gate_kernel = weight("gate_kernel", (d, experts))
         if self.use_bias:
-            self.bias = weight("bias", (experts, d) if experts > 1 else (d,), "zeros")
+            per_expert = experts > 1 and not self._dcn_mix
+            self.bias = weight("bias", (experts, d) if per_expert else (d,), "zeros")
+
+    @property
+    def _dcn_mix(self):
+        return self.num_experts > 1 and self.expert_form == "dcn_mix"
 
     def call(self, x0, x=None):
         x = x0 if x is None else x
@@ -126,6 +158,8 @@ class CrossLayer(keras.layers.Layer):
 
     def _mixture(self, x0, x):
         hidden = self.expert_activation(ops.einsum("bd,edr->ber", x, self.u_kernel))
+        if self._dcn_mix:
+            hidden = self.expert_activation(ops.einsum("ber,ers->bes", hidden, self.c_kernel))
         projected = ops.einsum("ber,erd->bed", hidden, self.v_kernel)
         if self.use_bias:
             projected = projected + self.bias
@@ -147,6 +181,7 @@ class CrossLayer(keras.layers.Layer):
             kind=self.kind,
             projection_dim=self.projection_dim,
             num_experts=self.num_experts,
+            expert_form=self.expert_form,
             expert_activation=keras.activations.serialize(self.expert_activation),
             use_bias=self.use_bias,
             kernel_initializer=keras.initializers.serialize(self.kernel_initializer),

@@ -22,7 +22,9 @@ class AUGRUCell(keras.layers.Layer):
     irrelevant (`a_t` near 0) barely changes the interest state. For
     `keras.layers.RNN`, the score travels as the last input feature: each
     step's input is `[x_t, a_t]` (width `input_dim + 1`). With a mask, the
-    RNN carries the state through masked steps unchanged.
+    RNN carries the state through masked steps unchanged. The paper's other
+    two ways of letting `a_t` steer the GRU are `AIGRUCell` (scaled input)
+    and `AGRUCell` (score as the update gate).
 
     Args:
         units: int. State width.
@@ -60,29 +62,41 @@ class AUGRUCell(keras.layers.Layer):
         self.state_size = self.units
         self.output_size = self.units
 
+    # Gates with weights, in column order: update (u), reset (r), candidate (h~).
+    gates = 3
+
     def build(self, input_shape):
         input_dim = int(input_shape[-1]) - 1
+        width = self.gates * self.units
         self.kernel = self.add_weight(
-            name="kernel", shape=(input_dim, 3 * self.units), initializer=self.kernel_initializer
+            name="kernel", shape=(input_dim, width), initializer=self.kernel_initializer
         )
         self.recurrent_kernel = self.add_weight(
-            name="recurrent_kernel", shape=(self.units, 3 * self.units),
+            name="recurrent_kernel", shape=(self.units, width),
             initializer=self.recurrent_initializer,
         )  # fmt: skip
-        self.bias = self.add_weight(name="bias", shape=(3 * self.units,), initializer="zeros")
+        self.bias = self.add_weight(name="bias", shape=(width,), initializer="zeros")
 
     def call(self, inputs, states, training=None):
         h = states[0] if isinstance(states, (list, tuple)) else states
         x, score = inputs[:, :-1], inputs[:, -1:]
-        x_part = ops.matmul(x, self.kernel) + self.bias
-        h_part = ops.matmul(h, self.recurrent_kernel)
-        x_u, x_r, x_h = ops.split(x_part, 3, axis=-1)
-        h_u, h_r, h_h = ops.split(h_part, 3, axis=-1)
-        update = ops.sigmoid(x_u + h_u) * score
-        reset = ops.sigmoid(x_r + h_r)
-        candidate = ops.tanh(x_h + reset * h_h)
+        update, candidate = self.gru_gates(x, h)
+        update = update * score
         h_new = (1.0 - update) * h + update * candidate
         return h_new, [h_new]
+
+    def gru_gates(self, x, h):
+        """`(u_t, h~_t)` of a plain GRU step (`u_t` is `None` in a cell
+        without an update gate)."""
+        x_parts = ops.split(ops.matmul(x, self.kernel) + self.bias, self.gates, axis=-1)
+        h_parts = ops.split(ops.matmul(h, self.recurrent_kernel), self.gates, axis=-1)
+        x_r, x_h = x_parts[-2:]
+        h_r, h_h = h_parts[-2:]
+        reset = ops.sigmoid(x_r + h_r)
+        candidate = ops.tanh(x_h + reset * h_h)
+        if self.gates == 2:
+            return None, candidate
+        return ops.sigmoid(x_parts[0] + h_parts[0]), candidate
 
     def get_initial_state(self, batch_size=None):
         return [ops.zeros((batch_size, self.units))]

@@ -1,0 +1,63 @@
+"""The side-by-side section of benchmarks/README.md: tfrank and DeepCTR on the
+same rows (same contract as readme_ctr.py)."""
+
+from readme_format import command, joined, num, pm, section, small, table
+
+SETTINGS = {
+    "frappe": "Frappe, merged and split 80/10/10 as above",
+    "beauty": "Amazon Beauty behaviour samples as above",
+    "census": "census-income split 80/10/10, mean test AUC of the two tasks",
+}
+
+
+def peer_quality(results):
+    data = results("peer_quality.json")
+    if data is None:
+        return None
+    parts = [
+        command("python benchmarks/peer_quality.py --peer-python PATH"),
+        "Each model trained by both libraries on the same rows (the peer reads the ids and "
+        "normalised numerics tfrank's fitted `FeatureSpec` makes) with the same "
+        "hyper-parameters, Adam, batch size, most epochs and early stopping on validation AUC "
+        "(best epoch kept), scored by the same metric code; DeepCTR "
+        f"{data.get('peer_versions', {}).get('deepctr', '')}'s own L2 defaults set to 0. "
+        "Last column: whether tfrank's mean is at least the peer's mean minus one standard "
+        "deviation.",
+    ]
+    misses, total = [], 0
+    for setting, models in data["summary"].items():
+        st = data["settings"][setting]
+        users = f", {num(st['users'])} users" if isinstance(st.get("users"), int) else ""
+        rows = []
+        for model, cell in models.items():
+            if len(cell) < 2:
+                continue
+            mine, peer = cell["tfrank"], cell["deepctr"]
+            holds = mine["auc"]["mean"] >= peer["auc"]["mean"] - peer["auc"]["std"]
+            total += 1
+            if not holds:
+                misses.append(f"{setting} {model}")
+            names = data["models"][setting][model]
+            rows.append([
+                f"{model} (`{names['tfrank'][0]}` / `{names['deepctr']['model']}`)",
+                pm(mine["auc"]["mean"], mine["auc"]["std"]),
+                pm(peer["auc"]["mean"], peer["auc"]["std"]),
+                "yes" if holds else "**no**",
+            ])  # fmt: skip
+        if not rows:
+            continue
+        seeds = max(c["seeds"] for cell in models.values() for c in cell.values())
+        parts.append(
+            f"*{setting}*: {SETTINGS.get(setting, setting)}{users}; "
+            f"{' / '.join(num(v) for v in st['rows'].values())} rows; batch {st['batch_size']}, "
+            f"Adam {small(st['learning_rate'])}, ≤ {st['epochs']} epochs, patience "
+            f"{st['patience']}, embeddings {st['embedding_dim']}, {seeds} seeds."
+        )
+        parts.append(table(["model (tfrank / DeepCTR)", "tfrank AUC", "DeepCTR AUC",
+                            "tfrank ≥ peer − std"], rows))  # fmt: skip
+    if total:
+        parts.append(
+            f"tfrank holds that line on {total - len(misses)} of {total} models"
+            + (f"; not on {joined(misses)}." if misses else ".")
+        )
+    return section("Beside DeepCTR", *parts)
