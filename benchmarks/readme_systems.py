@@ -364,7 +364,7 @@ def bad_inputs(results):
     return section(
         "Bad inputs and their messages",
         command("python benchmarks/reliability.py --part bad_inputs"),
-        "Every case of the bad-input catalogue (`tests/cli/bad_inputs.py`), with what a user "
+        "Every case of the bad-input catalogue (`tests/cli/bad_inputs/`), with what a user "
         "sees (`DIR` stands for the temporary folder; `exit 2` cases are `tfrank` commands).",
         table(["case", "input", "outcome", "message or behaviour"], rows),
     )
@@ -444,6 +444,53 @@ def parameter_server(results):
             if failed
             else ""
         ),
+    )
+
+
+def sharding_routes(results):
+    data = results("distributed_embedding_check.json")
+    if data is None:
+        return None
+    v = data["versions"]
+
+    def placed(variables):
+        return joined(
+            f"`{w['path']}` {w['shape']} on `{w['device'].split('/')[-1]}`"
+            + (" (DTensor)" if w["is_dtensor"] else "")
+            for w in variables
+        )
+
+    de, kd = data["distributed_embedding"], data["keras_distribution"]
+    fits = [w["fit"] for w in data["multi_worker_fit"]["workers"]]
+    rows = [
+        [
+            f"keras-rs `DistributedEmbedding` (placement `{de['table']['placement']}`)",
+            f"resolved to {joined(de['placements_resolved'])}; {de['weights_count']} weight: "
+            f"{placed(de['weights'])}",
+        ],
+        [
+            "keras-rs `DistributedEmbedding` (placement `sparsecore`)",
+            code(de["placement_sparsecore"].get("error", "ran")),
+        ],
+        [
+            f"`keras.distribution.{kd['distribution_set']}` on {len(kd['devices'])} CPUs",
+            f"Keras `Embedding`: {placed(kd['keras_embedding']['variables'])}; tfrank DeepFM: "
+            f"{placed(kd['tfrank_deepfm']['tables'])}",
+        ],
+        [
+            "Keras `fit` under `MultiWorkerMirroredStrategy`, 2 workers",
+            joined(
+                "trained" if f.get("trained") else code(f.get("error", "").split(" (")[0])
+                for f in fits
+            ),
+        ],
+    ]
+    return section(
+        "Sharding routes check",
+        command("python benchmarks/distributed_embedding_check.py"),
+        f"keras-rs {v['keras-rs']}, Keras {v['keras']}, TensorFlow {v['tensorflow']}, on this "
+        "machine's CPUs: where each route to sharded tables puts a table, or how it fails.",
+        table(["route", "what happened"], rows),
     )
 
 

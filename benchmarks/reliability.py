@@ -4,7 +4,7 @@
     python benchmarks/reliability.py --part bad_inputs
     python benchmarks/reliability.py --part resume --models deepfm din
 
-`bad_inputs`: every case of `tests/cli/bad_inputs.py` with the outcome and
+`bad_inputs`: every case of `tests/cli/bad_inputs/` with the outcome and
 the exact message a user sees.
 
 `resume`: for each model, `tfrank train` on the default synthetic data (the

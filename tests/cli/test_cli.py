@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from tests.helpers.data import shared_data_path
+from tests.helpers.spies import assert_fnn_starts_from, record_fits
 from tfrank.cli.main import main
 from tfrank.models import list_models, model_table
 
@@ -50,6 +51,9 @@ def test_train_evaluate_export(tmp_path, capsys):
             out,
             "--config",
             str(config),
+            # Adam's 1e-3 default learns too little in two epochs of these rows.
+            "--learning-rate",
+            "0.01",
         ]
     )
     assert code == 0
@@ -69,30 +73,47 @@ def test_train_evaluate_export(tmp_path, capsys):
     assert metrics["rows"] == {"train": 2700, "validation": 300}
     assert metrics["epochs"] == 2 and metrics["examples_per_second"] > 0
     assert 1 <= metrics["best_epoch"] <= metrics["epochs_run"] <= 2
-    assert 0 <= metrics["validation"]["auc"] <= 1 and "gauc" in metrics["validation"]
+    # Any constant predictor scores AUC 0.5. Trained, seeds 0-2 score 0.58-0.66
+    # on these 300 validation rows and 0.60-0.70 on the 2000 fresh rows below.
+    assert metrics["validation"]["auc"] > 0.55 and "gauc" in metrics["validation"]
     assert len(metrics["history"]["loss"]) == metrics["epochs_run"]
     assert os.path.isfile(os.path.join(out, "serving", "1", "saved_model.pb"))
     capsys.readouterr()
 
     assert main(["evaluate", "--model-dir", out, "--data", "synthetic:2000"]) == 0
     scores = json.loads(capsys.readouterr().out)
-    assert scores["rows"] == 2000 and 0 <= scores["auc"] <= 1
+    assert scores["rows"] == 2000 and scores["auc"] > 0.57
 
     assert main(["export", "--model-dir", out]) == 0
     assert capsys.readouterr().out.strip() == os.path.join(out, "serving", "2")
     assert os.path.isfile(os.path.join(out, "serving", "2", "assets.extra", "example_request.json"))
 
 
-def test_train_fnn_trains_its_fm_first(tmp_path):
+def test_train_fnn_trains_its_fm_first(tmp_path, monkeypatch):
+    from tfrank.models import FM, FNN
+
+    # The run keeps only the fine-tuned FNN, so the FM and the FNN's
+    # starting point are seen through their `fit` calls.
+    fm_fits, fnn_fits = record_fits(monkeypatch, FM), record_fits(monkeypatch, FNN)
     config = tmp_path / "fnn.json"
-    config.write_text('{"hidden_units": [8], "fm_epochs": 1}')
+    config.write_text('{"hidden_units": [8], "fm_epochs": 2}')
     out = str(tmp_path / "fnn")
-    argv = ["train", "--model", "fnn", "--data", "synthetic:2000", "--epochs", "1"]
+    argv = ["train", "--model", "fnn", "--data", "synthetic:5000", "--epochs", "1",
+            "--batch-size", "256"]  # fmt: skip
     assert main(argv + ["--output", out, "--config", str(config), "--learning-rate", "0.01"]) == 0
     with open(os.path.join(out, "metrics.json")) as f:
         metrics = json.load(f)
     assert metrics["model"] == "fnn" and metrics["learning_rate"] == pytest.approx(0.01)
     assert metrics["optimizer"]["learning_rate"] == pytest.approx(0.01)
+
+    (fm_fit,) = fm_fits
+    assert len(fm_fit.history.get("loss", [])) == 2
+    assert fm_fit.moved("linear") > 0.01 and fm_fit.moved("embeddings") > 0.01
+    # Untrained, the FM's validation AUC is 0.47-0.52 (seeds 0-2); trained, 0.58-0.70.
+    assert max(fm_fit.history["val_auc"]) > 0.55
+    (fnn_fit,) = fnn_fits
+    assert_fnn_starts_from(fnn_fit.before, fm_fit.model, fm_fit.after)
+    assert fnn_fit.moved("embeddings") > 0  # then fine-tuned end to end
 
 
 @pytest.mark.parametrize(
@@ -118,6 +139,8 @@ def test_train_on_public_samples(kind, train_file, test_file, rows, tmp_path, ca
             f"{kind}:{os.path.join(folder, test_file)}",
             "--epochs",
             "1",
+            "--batch-size",
+            "256",
             "--output",
             out,
         ]
@@ -126,7 +149,8 @@ def test_train_on_public_samples(kind, train_file, test_file, rows, tmp_path, ca
     with open(os.path.join(out, "metrics.json")) as f:
         metrics = json.load(f)
     assert metrics["rows"] == {"train": rows[0], "validation": rows[1]}
-    assert 0 <= metrics["validation"]["auc"] <= 1
+    # A constant predictor scores 0.5; one epoch scores 0.72-0.74 on seeds 0-2.
+    assert metrics["validation"]["auc"] > 0.65
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -69,6 +70,26 @@ def test_warmup_records_decode_as_tf_serving_prediction_logs(model_and_example, 
         np.testing.assert_array_equal(inputs["site"], example["site"][:batch].astype(bytes))
         outputs = signature(**{k: tf.constant(v) for k, v in inputs.items()})
         assert outputs["probability"].shape == (batch, 1)
+
+
+def test_the_signature_rejects_a_wrong_rank_or_batch_size_naming_the_input(
+    model_and_example, tmp_path
+):
+    # The graph alone would broadcast such inputs and score them.
+    model, example = model_and_example
+    version = export_for_serving(model, str(tmp_path / "serving"), example)
+    signature = tf.saved_model.load(version).signatures["serving_default"]
+    good = {k: tf.constant(v) for k, v in example.items()}
+    faults = [
+        ("price", good["price"][:, None], "Shape of tensor price [8,1] is not compatible with "
+         "expected shape [?]"),
+        ("site", good["site"][0], "Shape of tensor site [] is not compatible"),
+        ("hour", good["hour"][:1], "Batch size of input hour differs from that of input site"),
+    ]  # fmt: skip
+    for name, bad, message in faults:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(message)):
+            signature(**{**good, name: bad})
+    assert signature(**good)["probability"].shape == (8, 1)
 
 
 def test_example_request_is_a_rest_body_with_raw_values(model_and_example, tmp_path):

@@ -120,31 +120,51 @@ def tiny_behaviour_data():
     return data.feature_spec(max_length=8, embedding_dim=4).fit(train), train
 
 
+# Ids encoded upstream (`num_ids`): a column of them joins every family's
+# conformance rows, so that each export maps ids outside the range as Keras does.
+CONFORMANCE_NUM_IDS = 6
+
+
+def _with_num_ids(spec, frame, name="device"):
+    frame = frame.copy()
+    rng = np.random.default_rng(3)
+    frame[name] = rng.integers(0, CONFORMANCE_NUM_IDS, len(frame)).astype(np.int64)
+    feature = CategoricalFeature(name, dtype="int64", num_ids=CONFORMANCE_NUM_IDS, embedding_dim=4)
+    return FeatureSpec([*spec.features, feature]), frame
+
+
 def _ctr(spec, frame):
-    return spec, frame, "label"
+    return *_with_num_ids(spec, frame), "label"
 
 
 def _behaviour(spec, frame):
-    return (*tiny_behaviour_data(), "label")
+    return *_with_num_ids(*tiny_behaviour_data()), "label"
 
 
 def _multi_task(spec, frame):
-    frame = frame.copy()
+    spec, frame = _with_num_ids(spec, frame)
     flip = np.random.default_rng(2).random(len(frame)) < 0.3
     frame["label_2"] = np.where(flip, 1 - frame["label"], frame["label"]).astype(np.float32)
     return spec, frame, ["label", "label_2"]
 
 
+def _user_item_spec(frame):
+    # Collaborative models take exactly a user and an item: the items (ids
+    # 0..39) are the `num_ids` feature.
+    users = tiny_implicit_spec(frame)["user_id"]
+    return FeatureSpec([users, CategoricalFeature("item_id", dtype="int64", num_ids=40)])
+
+
 def _implicit(spec, frame):
     frame = tiny_implicit_frame()
-    return tiny_implicit_spec(frame), frame, "label"
+    return _user_item_spec(frame), frame, "label"
 
 
 def _rating(spec, frame):
     frame = tiny_implicit_frame()
     rng = np.random.default_rng(1)
     frame["label"] = (2 + 2 * frame["label"] + rng.integers(0, 2, len(frame))).astype(np.float32)
-    return tiny_implicit_spec(frame), frame, "label"
+    return _user_item_spec(frame), frame, "label"
 
 
 # The conformance data of each family, keyed by the family's base class.
@@ -162,7 +182,9 @@ def conformance_data(model_cls, ctr_spec, ctr_frame) -> TrainingData:
     CTR table, behaviour samples for models that read histories, user/item
     rows for implicit-feedback models, the same rows with 1..5 ratings as
     `label` for rating models, or the CTR table with a second, correlated
-    label `label_2` for multi-task models."""
+    label `label_2` for multi-task models. Every family's spec has a
+    `num_ids` feature: a `device` column of ids in `[0, CONFORMANCE_NUM_IDS)`
+    beside the others, or the item ids of user/item models."""
     spec, frame, label = FAMILY_DATA[model_cls.family_base()](ctr_spec, ctr_frame)
     wanted = model_cls.default_feature_spec(spec, frame, {})
     if wanted is not spec:  # a column the model reads beyond the family's spec

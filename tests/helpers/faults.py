@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import keras
 import numpy as np
 
@@ -40,6 +43,29 @@ class FaultAtStep(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         if self._current == self.epoch and batch == self.step:
             raise KeyboardInterrupt(f"crashed before step {batch} of epoch {self.epoch + 1}")
+
+
+class PauseAtStep(keras.callbacks.Callback):
+    """After step `step` (1-based) of epoch `epoch` (0-based), writes the
+    file `marker` and waits there for good: a test that sees the file kills
+    the process knowing where it is, whatever the machine's speed."""
+
+    def __init__(self, epoch: int, step: int, marker: str):
+        super().__init__()
+        self.epoch, self.step, self.marker, self._current = epoch, step, marker, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._current != self.epoch or batch + 1 != self.step:
+            return
+        partial = f"{self.marker}.partial"
+        with open(partial, "w") as f:
+            f.write(f"{self.epoch} {self.step}\n")
+        os.replace(partial, self.marker)
+        while True:
+            time.sleep(1)
 
 
 class StepLosses(keras.callbacks.Callback):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -23,6 +23,11 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
+# The repository root, so that `python -m tests.helpers.processes` imports
+# these helpers whatever the directory the tests run from.
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 def tfrank_process(args, env=None, **kwargs) -> subprocess.Popen:
     """`python -m tfrank ARGS` started in the background (stderr piped)."""
     env = dict(os.environ if env is None else env)
@@ -30,20 +35,36 @@ def tfrank_process(args, env=None, **kwargs) -> subprocess.Popen:
     return subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, **kwargs)
 
 
-def kill_mid_epoch(args, checkpoint_dir, delay, timeout=900) -> int:
-    """Starts `tfrank ARGS`, waits until its first checkpoint is written plus
-    `delay` seconds (into the next epoch), kills it with SIGKILL and returns
-    the epochs its checkpoint holds. Raises if it ended on its own."""
-    state = os.path.join(checkpoint_dir, "checkpoint.json")
-    process = tfrank_process(args, stdout=subprocess.DEVNULL)
-    deadline = time.time() + timeout
-    while not os.path.exists(state) and process.poll() is None and time.time() < deadline:
-        time.sleep(0.02)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    _, err = process.communicate()
-    if process.returncode != -signal.SIGKILL:
+def kill_mid_epoch(args, epoch, step, timeout=900) -> str:
+    """Runs `tfrank ARGS` until it has trained `step` steps of epoch `epoch`
+    (0-based), where it waits, then kills it with SIGKILL; returns what it
+    wrote to stderr. Raises if it ended on its own or did not get there
+    within `timeout` seconds. Nothing depends on timing: the run writes a
+    file once it stands there and only then is it killed."""
+    with tempfile.TemporaryDirectory() as scratch:
+        marker = os.path.join(scratch, "paused")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
+        command = [sys.executable, "-m", "tests.cli.paused_run", str(epoch), str(step), marker]
+        with open(os.path.join(scratch, "stderr"), "w+") as err:
+            # A file, not a pipe: a run waiting to be killed never blocks on a full pipe.
+            process = subprocess.Popen([*command, *args], stdout=subprocess.DEVNULL, stderr=err,
+                                       env=env)  # fmt: skip
+            try:
+                deadline = time.monotonic() + timeout
+                while not os.path.exists(marker) and process.poll() is None:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"tfrank did not reach step {step} of epoch "
+                                           f"{epoch + 1} within {timeout} s")  # fmt: skip
+                    time.sleep(0.05)
+                paused = os.path.exists(marker)
+            finally:
+                process.kill()
+                process.wait()
+            err.seek(0)
+            log = err.read()
+    if not paused:
         code = process.returncode
-        raise RuntimeError(f"tfrank ended before it was killed ({code}): {err[-2000:]}")
-    with open(state) as f:
-        return json.load(f)["epoch"]
+        raise RuntimeError(f"tfrank ended before it was killed ({code}): {log[-3000:]}")
+    assert process.returncode == -signal.SIGKILL
+    return log

@@ -108,20 +108,6 @@ def test_export_scores_any_request(trained, server, name):
     print(f"{name}: {COUNTS[name]} generated requests, process alive")
 
 
-@pytest.mark.parametrize("name", MODELS[:: max(1, len(MODELS) // 6)])
-def test_malformed_request_is_rejected_not_fatal(trained, server, name):
-    run = trained[0][name]
-    example, version = run.example, run.version
-    first = run.spec.input_names[0]
-    missing = {k: v for k, v in example.items() if k != first}
-    unexpected = {**example, "colour": np.asarray(["red"] * 8, dtype=object)}
-    wrong_type = {**example, first: np.asarray([[1, 2]] * 8, dtype=np.float32)}
-    for bad in (missing, unexpected, wrong_type):
-        assert "rejected" in server.request(version, bad)
-    check_outputs(run.model, server.request(version, example), 8)
-    assert server.alive
-
-
 def test_unknown_values_score_as_the_oov_bucket(trained, server):
     # (Hashed crosses hash raw values, so this holds for features outside crosses.)
     run = trained[0]["din"]

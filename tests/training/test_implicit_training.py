@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.helpers.faults import FaultAtEpoch
 from tfrank.data.implicit_feedback import ImplicitFeedback
 from tfrank.data.movielens import load_ncf_ml1m
 from tfrank.data.synthetic_cf import SyntheticCF
@@ -20,6 +19,28 @@ def _small():
     return SyntheticCF(num_users=300, num_items=200, interactions=15, seed=0).implicit_feedback()
 
 
+def _learned_hr10(data) -> float:
+    """An HR@10 that needs more than chance: halfway from a random ranking's
+    (10 of the 1 + 99 candidates) to ranking by training popularity's, both
+    on `data`'s test users. Popularity itself is not the bar: after the few
+    epochs here GMF scores 0.26-0.38 and NeuMF 0.23-0.29 where popularity
+    scores 0.27-0.37 (data seeds 0-2), chance 0.1."""
+    counts = data.train["item_id"].value_counts()
+
+    def popularity(items):
+        return counts.reindex(np.ravel(items), fill_value=0).to_numpy().reshape(np.shape(items))
+
+    positives, negatives = data.test["item_id"].to_numpy(), data.test_negatives
+    beaten = (popularity(negatives) >= popularity(positives)[:, None]) & (
+        negatives != positives[:, None]
+    )
+    # Ties count against the held-out item, as in the library's ranking.
+    popular = np.mean(beaten.sum(axis=1) < 10)
+    chance = 10 / (1 + negatives.shape[1])
+    assert popular > chance + 0.1  # the baseline itself must be informative
+    return chance + (popular - chance) / 2
+
+
 def test_gmf_trains_with_sampled_negatives_and_ranks_held_out_items(tmp_path):
     data = _small()
     metrics = train("gmf", data=data, epochs=2, batch_size=256, output=str(tmp_path), verbose=0)
@@ -27,6 +48,8 @@ def test_gmf_trains_with_sampled_negatives_and_ranks_held_out_items(tmp_path):
     assert metrics["rows"]["train_positives"] + 300 == len(data.train)  # validation rows
     assert set(metrics["test"]) >= {"hr@10", "ndcg@10"} and metrics["test"]["users"] == 300
     assert 0 < metrics["test"]["ndcg@10"] <= metrics["test"]["hr@10"] <= 1
+    bar = _learned_hr10(data)
+    assert metrics["test"]["hr@10"] > bar
     assert len(metrics["history"]["val_ndcg@10"]) == metrics["epochs_run"]
     for name in ("model.keras", "metrics.json", "feature_spec.json", "serving"):
         assert os.path.exists(tmp_path / name)
@@ -46,7 +69,8 @@ def test_neumf_fine_tunes_from_trained_gmf_and_mlp_dirs(tmp_path):
     model = keras.models.load_model(tmp_path / "neumf" / "model.keras")
     assert model.factors == 4 and model.mlp_layers == [8, 4]
     assert isinstance(model.optimizer, keras.optimizers.SGD)
-    assert metrics["test"]["hr@10"] > 0
+    bar = _learned_hr10(data)
+    assert metrics["test"]["hr@10"] > bar
 
 
 def test_full_ranking_excludes_training_items_and_matches_brute_force(tmp_path):
@@ -90,19 +114,3 @@ def test_unknown_implicit_data_spec_lists_the_family_s_specs(tmp_path):
         train("neumf", data="criteo:x.tsv", output=str(tmp_path))
     with pytest.raises(ValueError, match=r"ncf:PATH, csv:PATH \(user_id, item_id"):
         train("neumf", data="criteo:x.tsv", output=str(tmp_path))
-
-
-def test_gmf_resumed_after_a_crash_ends_as_an_uninterrupted_run(tmp_path, monkeypatch):
-    from tfrank.models import GMF
-
-    data = _small()
-    kwargs = dict(epochs=3, batch_size=256, patience=None, seed=1, verbose=0)
-    whole = train("gmf", data=data, output=str(tmp_path / "whole"), **kwargs)
-    monkeypatch.setattr(GMF, "training_callbacks", lambda self: [FaultAtEpoch(2, "crash")])
-    with pytest.raises(KeyboardInterrupt):
-        train("gmf", data=data, output=str(tmp_path / "crashed"), **kwargs)
-    monkeypatch.undo()
-    resumed = train("gmf", data=data, output=str(tmp_path / "crashed"), **kwargs)
-    assert resumed["resumed_after_epoch"] == 2 and resumed["epochs_run"] == 3
-    np.testing.assert_allclose(resumed["history"]["loss"], whole["history"]["loss"], rtol=1e-5)
-    assert abs(resumed["test"]["ndcg@10"] - whole["test"]["ndcg@10"]) < 1e-6

@@ -73,7 +73,13 @@ def test_two_workers_match_one_process(tmp_path):
 
     two = keras.models.load_model(tmp_path / "worker0" / "model.keras")
     one = keras.models.load_model(tmp_path / "single" / "model.keras")
-    for a, b in zip(two.weights, one.weights):
+    # The same variables, in the same order and shapes, before any value is
+    # compared: zip alone would stop silently at the shorter list.
+    assert len(one.weights) > 0
+    assert [(w.path, tuple(w.shape)) for w in two.weights] == [
+        (w.path, tuple(w.shape)) for w in one.weights
+    ]
+    for a, b in zip(two.weights, one.weights, strict=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5, err_msg=a.path)
 
 

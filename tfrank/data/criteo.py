@@ -65,17 +65,11 @@ def load_criteo(path: str, nrows: int | None = None) -> pd.DataFrame:
 
 
 def _read_tsv(path, nrows):
-    frame = pd.read_csv(
-        path,
-        sep="\t",
-        header=None,
-        names=COLUMNS,
-        nrows=nrows,
-        dtype={c: str for c in CATEGORICAL_COLUMNS},
-        quoting=3,
-    )
-    # pandas pads short rows with NaN; say so rather than pad silently. Some
-    # copies of the logs strip trailing tabs, so such rows are kept.
+    # Fields are counted before pandas parses the rows: it would fail on a
+    # long row without naming the file (or take a long first row's extra
+    # field as an index). pandas pads short rows with NaN; say so rather than
+    # pad silently. Some copies of the logs strip trailing tabs, so such rows
+    # are kept.
     lines = pd.read_csv(
         path,
         sep="\x1f",
@@ -98,7 +92,15 @@ def _read_tsv(path, nrows):
             "trailing fields are read as missing values.",
             stacklevel=3,
         )
-    return frame
+    return pd.read_csv(
+        path,
+        sep="\t",
+        header=None,
+        names=COLUMNS,
+        nrows=nrows,
+        dtype={c: str for c in CATEGORICAL_COLUMNS},
+        quoting=3,
+    )
 
 
 def criteo_feature_spec(embedding_dim: int = 16, min_count: int = 2, hash_buckets=None):

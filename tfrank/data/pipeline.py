@@ -31,8 +31,8 @@ def make_dataset(
 
     Columns are converted once to typed arrays (validated against the spec:
     a bad value is an error naming the feature and row); each batch is then a
-    gather of whole columns, which is several times faster than slicing
-    rows. Sequence features are cut to the longest history in each batch
+    gather of whole columns, one vectorized take per column with no per-row
+    work. Sequence features are cut to the longest history in each batch
     (short histories then cost little however long `max_length` is). With
     `shuffle=True` the row order is reshuffled every epoch; with a
     `shuffle_epoch` variable (int64 scalar) too, each pass's order is a
@@ -137,8 +137,10 @@ def _lengths(values: np.ndarray, pad) -> np.ndarray:
 
 
 def pipeline_options() -> tf.data.Options:
-    # Autotune's background tuning stalls short fit() calls on small machines
-    # (~10 s idle per call, measured on 2 cores); fixed settings avoid that.
+    # Autotune's background tuning competes with the training step for the
+    # CPU on small machines and stalls short fit() calls; fixed settings
+    # avoid that (benchmarks/README.md, "Training throughput: levers", times
+    # both).
     options = tf.data.Options()
     options.autotune.enabled = False
     options.deterministic = True

@@ -73,12 +73,46 @@ def serving_signature(model) -> dict:
     }
 
 
+def checked_request(features: dict, spec) -> dict:
+    """`features` once their shapes fit the signature: the rank of each, one
+    batch size, and one width for histories aligned by `length_from`.
+
+    A signature checks dtypes only, and the model's graph broadcasts: a
+    rank-2 id or a batch-1 history would be scored, not rejected. Each
+    failed check is an `InvalidArgumentError` that names the input.
+    """
+    checked = {
+        f.name: tf.ensure_shape(features[f.name], [None, None] if f.kind == "sequence" else [None])
+        for f in spec.raw_features
+    }
+    first = spec.input_names[0]
+    checks = [
+        tf.debugging.assert_equal(
+            tf.shape(tensor)[0], tf.shape(checked[first])[0],
+            message=f"Batch size of input {name} differs from that of input {first}",
+        )
+        for name, tensor in checked.items()
+        if name != first
+    ]  # fmt: skip
+    checks += [
+        tf.debugging.assert_equal(
+            tf.shape(checked[f.name])[1], tf.shape(checked[f.length_from])[1],
+            message=f"Steps of input {f.name} differ from those of input {f.length_from}",
+        )
+        for f in spec.sequence
+        if f.length_from is not None
+    ]  # fmt: skip
+    with tf.control_dependencies(checks):
+        return {name: tf.identity(tensor) for name, tensor in checked.items()}
+
+
 def _write_saved_model(model, path: str) -> None:
     archive = keras.export.ExportArchive()
     archive.track(model)
 
     @tf.function(input_signature=[serving_signature(model)])
     def serve(features):
+        features = checked_request(features, model.feature_spec)
         return model.serving_outputs(model(features, training=False))
 
     archive.add_endpoint("serving_default", serve)

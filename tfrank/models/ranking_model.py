@@ -202,20 +202,28 @@ class RankingModel(keras.Model):
         else:
             train_frame, valid_frame = train_validation_split(source.frame, 0.1, seed)
             validation_name = "10% split of data"
-        spec = spec.fit(train_frame)
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
 
         def train_from(rows=0):
             return make_dataset(train_frame, spec, label, batch_size, shuffle=True, seed=seed,
                                 shuffle_epoch=epoch, skip_rows=rows)  # fmt: skip
 
+        try:
+            spec = spec.fit(train_frame)
+            train, validation = train_from(0), make_dataset(valid_frame, spec, label, batch_size)
+        except ValueError:
+            if validation_data is None:
+                # The split shuffled the rows: find the bad value again in the
+                # data as read, so that the error names its row there.
+                _check_values(source.frame, spec, label)
+            raise
+
         def evaluate(model, predict=None):
             scores = model.score(valid_frame, label, source.group, batch_size, predict)
             return {"validation": scores}
 
         return TrainingData(
-            spec=spec, train=train_from(0),
-            validation=make_dataset(valid_frame, spec, label, batch_size),
+            spec=spec, train=train, validation=validation,
             data_epoch=epoch, evaluate=evaluate, example_frame=valid_frame,
             rows={"train": len(train_frame), "validation": len(valid_frame)},
             examples_per_epoch=len(train_frame), name=source.name,
@@ -346,6 +354,14 @@ def _feature_spec(features, source) -> FeatureSpec:
     if not spec.features:
         raise MissingFeatureSpec(source.name)
     return spec
+
+
+def _check_values(frame: pd.DataFrame, spec: FeatureSpec, label) -> None:
+    """Converts `frame`'s features and labels as training does: a bad value
+    raises the error that names its row of `frame`."""
+    spec.frame_to_arrays(frame)
+    for name in [label] if isinstance(label, str) else list(label or []):
+        label_values(frame, name)
 
 
 def _check_table(source: DataSource, spec: FeatureSpec, label) -> None:

@@ -1,7 +1,9 @@
 """The multi-worker training loop (`MultiWorkerMirroredStrategy`).
 
-Keras 3.15's `fit` fails under `MultiWorkerMirroredStrategy` in the
-reduction of its logs (tensorflow/tensorflow#72388), so this is a plain
+Keras 3.15's `fit` fails under `MultiWorkerMirroredStrategy` before its
+first step, when it hands a distributed batch to `strategy.reduce`
+(benchmarks/distributed_embedding_check.py, part `multi_worker_fit`;
+tensorflow/tensorflow#72388 reports a later failure too), so this is a plain
 training loop on the public `tf.distribute` API instead: each worker reads
 its shard of the rows, the global batch is split evenly, the optimizer
 all-reduces the gradients, and every worker scores the whole validation set

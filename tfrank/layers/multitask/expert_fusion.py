@@ -23,7 +23,8 @@ class ExpertFusion(keras.layers.Layer):
     the gates (bias-free `Dense`, as in the papers) and the residual weights
     (`native_initializer`: zeros by default, so the residual starts off and
     training turns it on; AdaTT with zeros beat ones by ~0.002 AUC on the
-    synthetic task pairs, see the README's multi-task results).
+    synthetic task pairs, see benchmarks/README.md, "Multi-task: task
+    correlation").
 
     Args:
         expert_units: list of int. Each expert's MLP widths.
