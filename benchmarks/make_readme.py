@@ -75,13 +75,17 @@ GROUPS = [
 
 # Result files measured before commit eeefde4 made each epoch's data order a
 # function of (seed, epoch), and not re-run since: the commit they were
-# measured at, shown under their sections.
+# measured at (and the rows re-run since, at which commit), shown under
+# their sections.
 MEASURED_AT = {
-    "synthetic_interactions.json": "567b5b8",
+    "synthetic_interactions.json": ("567b5b8", "`fm` and `deepfm` re-run at `c2bbf17`"),
     "criteo_sample.json": "3588ba2",
-    "frappe.json": "6e3ea7f",
+    "frappe.json": ("6e3ea7f", "`nfm` re-run at `c2bbf17`"),
     "frappe_learning_curve.json": "6e3ea7f",
-    "third_order_crosses.json": "6e3ea7f",
+    "third_order_crosses.json": (
+        "6e3ea7f",
+        "the categorical setting's experts row re-run at `c2bbf17`",
+    ),
     "third_order_crosses_dense.json": "e754e21",
     "autorec_ml100k.json": "24a9dae",
     "ncf_ml1m.json": "ce0c3d2",
@@ -94,12 +98,16 @@ EPOCH_KEYED = "eeefde4"
 
 def measured_at(files):
     """The note for a section whose files predate the epoch-keyed order."""
-    old = sorted({MEASURED_AT[f] for f in files if f in MEASURED_AT})
+    old = [MEASURED_AT[f] for f in dict.fromkeys(files) if f in MEASURED_AT]
     if not old:
         return ""
+    commits = sorted({m if isinstance(m, str) else m[0] for m in old})
+    rerun = [m[1] for m in old if not isinstance(m, str)]
     return (
-        f"\n\n*Measured at commit {', '.join(f'`{c}`' for c in old)}, before the training "
-        f"data order became a function of seed and epoch (`{EPOCH_KEYED}`); not re-run since.*"
+        f"\n\n*Measured at commit {', '.join(f'`{c}`' for c in commits)}"
+        + ", before the training data order became a function of seed and epoch "
+        + f"(`{EPOCH_KEYED}`); "
+        + (f"{'; '.join(rerun)}, the other rows not since.*" if rerun else "not re-run since.*")
     )
 
 
