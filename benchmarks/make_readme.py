@@ -86,7 +86,10 @@ MEASURED_AT = {
         "6e3ea7f",
         "the categorical setting's experts row re-run at `c2bbf17`",
     ),
-    "third_order_crosses_dense.json": "e754e21",
+    "third_order_crosses_dense.json": (
+        "e754e21",
+        "the dense setting's experts row re-run at `805f00c`",
+    ),
     "autorec_ml100k.json": "24a9dae",
     "ncf_ml1m.json": "ce0c3d2",
     "multi_task_census.json": "f1caed9",
