@@ -34,7 +34,7 @@ import sys
 import traceback
 from importlib import metadata
 
-from common import ROOT, free_ports
+from common import ROOT, free_ports, site_price_data
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 MARK = "RESULT "
@@ -84,21 +84,9 @@ def _variable(variable, distribution=None):
 
 
 def _small_deepfm():
-    import numpy as np
-    import pandas as pd
-
-    from tfrank import CategoricalFeature, FeatureSpec, NumericFeature
     from tfrank.models import DeepFM
 
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"site": rng.integers(0, 100, 512), "price": rng.random(512)})
-    frame["label"] = (frame["site"] % 2).astype("float32")
-    spec = FeatureSpec(
-        [
-            CategoricalFeature("site", dtype="int64", embedding_dim=4),
-            NumericFeature("price", embedding_dim=4),
-        ]
-    ).fit(frame)
+    frame, spec = site_price_data(rows=512, sites=100, embedding_dim=4)
     return frame, spec, lambda: DeepFM(spec, hidden_units=[8])
 
 

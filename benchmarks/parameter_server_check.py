@@ -19,12 +19,9 @@ import os
 import sys
 
 import keras
-import numpy as np
-import pandas as pd
 import tensorflow as tf
-from common import free_ports
+from common import free_ports, site_price_data
 
-from tfrank import CategoricalFeature, FeatureSpec, NumericFeature
 from tfrank.data import make_dataset
 from tfrank.models import DeepFM
 
@@ -52,16 +49,7 @@ def _cluster():
 
 
 def _data():
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"site": rng.integers(0, 50, 2048), "price": rng.random(2048)})
-    frame["label"] = (frame["site"] % 2).astype("float32")
-    spec = FeatureSpec(
-        [
-            CategoricalFeature("site", dtype="int64", embedding_dim=8),
-            NumericFeature("price", embedding_dim=8),
-        ]
-    ).fit(frame)
-    return frame, spec
+    return site_price_data(rows=2048, sites=50, embedding_dim=8)
 
 
 def _attempt(name, fn):
